@@ -1,0 +1,3 @@
+from frontline.cli.app import main
+
+main()

@@ -1,0 +1,1 @@
+"""The `frontline` command-line program: the outermost layer, beside the web layer."""

@@ -1,0 +1,34 @@
+"""Builds the `frontline` Typer application from the command modules."""
+
+from __future__ import annotations
+
+import typer
+
+from frontline import __version__
+
+
+def build_app() -> typer.Typer:
+    """Assemble the command tree; nothing is created at import time."""
+    from frontline.cli import demo, synth
+
+    app = typer.Typer(
+        name="frontline",
+        help="Frontline: integrate department data into golden records and serve frontline work.",
+        no_args_is_help=True,
+        add_completion=False,
+        rich_markup_mode="rich",
+    )
+
+    @app.command()
+    def version() -> None:
+        """Print the Frontline version."""
+        typer.echo(__version__)
+
+    synth.register(app)
+    demo.register(app)
+    return app
+
+
+def main() -> None:
+    """Entry point of the `frontline` console script."""
+    build_app()()
