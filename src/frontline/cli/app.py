@@ -9,7 +9,7 @@ from frontline import __version__
 
 def build_app() -> typer.Typer:
     """Assemble the command tree; nothing is created at import time."""
-    from frontline.cli import demo, synth
+    from frontline.cli import demo, ids, synth
 
     app = typer.Typer(
         name="frontline",
@@ -17,6 +17,8 @@ def build_app() -> typer.Typer:
         no_args_is_help=True,
         add_completion=False,
         rich_markup_mode="rich",
+        # Tracebacks must never print local variables: they can hold personal data.
+        pretty_exceptions_show_locals=False,
     )
 
     @app.command()
@@ -26,6 +28,7 @@ def build_app() -> typer.Typer:
 
     synth.register(app)
     demo.register(app)
+    ids.register(app)
     return app
 
 

@@ -1,0 +1,193 @@
+"""The true state of a synthetic district, from which every department's view is drawn."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from functools import cache
+
+import numpy as np
+import numpy.typing as npt
+
+from frontline.synth.addresses import Community
+from frontline.synth.assets import Properties, Vehicles, draw_properties, draw_vehicles
+from frontline.synth.benefits import (
+    Employment,
+    Pensions,
+    Subsidies,
+    draw_employment,
+    draw_pensions,
+    draw_subsidies,
+    pick_share,
+)
+from frontline.synth.config import CityConfig
+from frontline.synth.district import District, load_district
+from frontline.synth.enterprises import Enterprises, draw_enterprises
+from frontline.synth.population import Population, draw_population
+from frontline.synth.streams import Streams
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class PlantedCase:
+    """A case a cross-department rule should find, with the entities involved."""
+
+    case: str
+    entity_id: str
+    related_id: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class City:
+    config: CityConfig
+    district: District
+    population: Population
+    enterprises: Enterprises
+    pensions: Pensions
+    subsidies: Subsidies
+    employment: Employment
+    vehicles: Vehicles
+    properties: Properties
+    planted: list[PlantedCase]
+
+    @property
+    def communities(self) -> list[Community]:
+        return self.district.communities
+
+
+def build_city(config: CityConfig, progress: Progress | None = None) -> City:
+    """Draw the whole district for ``config``; ``progress`` hears the name of each stage."""
+    say = progress or (lambda _stage: None)
+    streams = Streams(config.seed)
+    rates = config.rates
+    district = load_district(config.district)
+    say("population")
+    population = draw_population(
+        streams,
+        config.persons,
+        config.as_of,
+        district.communities,
+        rates.migrant_households,
+        cache(district.local_birth_areas),
+        cache(district.other_birth_areas),
+    )
+    say("enterprises")
+    ages = population.ages(config.as_of)
+    adults = np.flatnonzero((ages >= 25) & (ages <= 70)).astype(np.int64)
+    enterprises = draw_enterprises(
+        streams.get("enterprises"),
+        max(5, config.persons // 25),
+        config.district,
+        district.path[2],
+        adults,
+        config.as_of,
+    )
+    say("benefits")
+    pensions = draw_pensions(
+        streams.get("pensions"), population, config.as_of, rates.planted_pension_after_death
+    )
+    subsidies = draw_subsidies(streams.get("subsidies"), population, config.as_of)
+    employment = draw_employment(streams.get("employment"), population, enterprises, config.as_of)
+    say("assets")
+    planted_rng = streams.get("planted")
+    heads = np.searchsorted(population.people.household, subsidies.household).astype(np.int64)
+    with_assets = np.zeros(len(heads), dtype=np.bool_)
+    with_assets[
+        pick_share(planted_rng, np.arange(len(heads)), rates.planted_subsidy_with_assets)
+    ] = True
+    # Alternate the planted asset so both kinds occur as soon as there are two cases.
+    with_vehicle = np.zeros(len(heads), dtype=np.bool_)
+    with_vehicle[np.flatnonzero(with_assets)[::2]] = True
+    with_enterprise = with_assets & ~with_vehicle
+    # Subsidy households own no asset except the planted ones, so the planted list is the
+    # exact answer a rule should give.
+    subsidy_people = np.flatnonzero(np.isin(population.people.household, subsidies.household))
+    reps = enterprises.legal_rep.copy()
+    clash = np.isin(reps, subsidy_people)
+    others = np.setdiff1d(adults, subsidy_people)
+    reps[clash] = others[planted_rng.integers(0, len(others), int(clash.sum()))]
+    targets = planted_rng.choice(len(reps), int(with_enterprise.sum()), replace=False)
+    reps[targets] = heads[with_enterprise]
+    enterprises = _with_legal_reps(enterprises, reps, population.birth_date)
+    vehicles = draw_vehicles(
+        streams.get("vehicles"),
+        population,
+        enterprises,
+        config.as_of,
+        subsidies.household,
+        heads[with_vehicle],
+    )
+    properties = draw_properties(
+        streams.get("properties"), population, enterprises, config.district
+    )
+    planted = _planted_cases(population, pensions, subsidies, vehicles, enterprises, config)
+    return City(
+        config, district, population, enterprises, pensions, subsidies, employment,
+        vehicles, properties, planted,
+    )  # fmt: skip
+
+
+def _with_legal_reps(
+    enterprises: Enterprises, reps: npt.NDArray[np.int64], birth_dates: npt.NDArray[np.datetime64]
+) -> Enterprises:
+    """Set the legal representatives; no enterprise was founded before its representative was 18."""
+    adult_on = birth_dates[reps].astype("datetime64[D]") + np.timedelta64(6575, "D")
+    established = np.maximum(enterprises.established.astype("datetime64[D]"), adult_on)
+    return replace(enterprises, legal_rep=reps, established=established)
+
+
+def _planted_cases(
+    population: Population,
+    pensions: Pensions,
+    subsidies: Subsidies,
+    vehicles: Vehicles,
+    enterprises: Enterprises,
+    config: CityConfig,
+) -> list[PlantedCase]:
+    pid = population.person_id
+    cases: list[PlantedCase] = []
+    for p, death in zip(
+        pensions.person[pensions.paid_after_death].tolist(),
+        population.death_date[pensions.person[pensions.paid_after_death]].tolist(),
+        strict=True,
+    ):
+        cases.append(PlantedCase("pension_after_death", str(pid[p]), "", f"died {death}"))
+    subsidy_household = set(subsidies.household.tolist())
+    person_household = population.people.household
+    for plate, owner, is_person in zip(
+        vehicles.plate.tolist(),
+        vehicles.owner.tolist(),
+        vehicles.owner_is_person.tolist(),
+        strict=True,
+    ):
+        if is_person and int(person_household[owner]) in subsidy_household:
+            cases.append(
+                PlantedCase("subsidy_with_vehicle", str(pid[owner]), plate, "owns a vehicle")
+            )
+    for e, rep in enumerate(enterprises.legal_rep.tolist()):
+        if int(person_household[rep]) in subsidy_household:
+            cases.append(
+                PlantedCase(
+                    "subsidy_with_enterprise",
+                    str(pid[rep]),
+                    str(enterprises.enterprise_id[e]),
+                    "legal representative of an enterprise",
+                )
+            )
+    alive_members = np.bincount(
+        person_household[population.alive], minlength=len(population.household_id)
+    )
+    ages = population.ages(config.as_of)
+    lone = population.alive & (alive_members[person_household] == 1) & (ages >= 65)
+    for p in np.flatnonzero(lone).tolist():
+        cases.append(
+            PlantedCase(
+                "elderly_living_alone",
+                str(pid[p]),
+                str(population.household_id[person_household[p]]),
+                f"aged {int(ages[p])}",
+            )
+        )
+    return cases

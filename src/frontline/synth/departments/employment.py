@@ -1,0 +1,79 @@
+"""Human resources and social security: employment registrations, UTF-8-BOM CSV, pinyin headers."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from frontline.synth.defects import (
+    corrupt_identifiers,
+    mixed_dates,
+    mixed_phones,
+    stale_values,
+    vary_names,
+)
+from frontline.synth.departments import people
+from frontline.synth.departments.pensions import MIXED_DATES
+from frontline.synth.departments.spec import DatasetSpec, col
+from frontline.synth.frame import Frame, with_duplicates
+
+if TYPE_CHECKING:
+    from frontline.synth.city import City
+
+
+def build(city: City, rng: np.random.Generator) -> Frame:
+    pop, rates, emp, ent = city.population, city.config.rates, city.employment, city.enterprises
+    persons = emp.person
+    frame = Frame(columns={}, entity=people.person_ids(city, persons))
+    m = frame.markers
+    phone, old_phone = people.phones(city, persons)
+    has_employer = emp.employer >= 0
+    employer = np.where(has_employer, emp.employer, 0)
+    frame.columns = {
+        "XM": vary_names(people.names(city, persons), m, rng, rates),
+        "XB": people.sexes(city, persons),
+        "SFZH": corrupt_identifiers(people.id_numbers(city, persons), m, rng, rates),
+        "CSRQ": mixed_dates(pop.birth_date[persons], m, rng, MIXED_DATES),
+        "GZDW": np.where(has_employer, ent.name[employer], "").tolist(),
+        "TYXYDM": np.where(has_employer, ent.credit_code[employer], "").tolist(),
+        "JYZT": emp.status.tolist(),
+        "DJRQ": mixed_dates(emp.since, m, rng, MIXED_DATES),
+        "LXDH": mixed_phones(
+            stale_values(phone, old_phone, m, rng, rates.stale_phone, "stale_phone"),
+            m,
+            rng,
+            rates.phone_format,
+        ),
+    }
+    frame.related = np.where(has_employer, ent.enterprise_id[employer], "").tolist()
+    return with_duplicates(frame, rng, rates.duplicate)
+
+
+SPEC = DatasetSpec(
+    key="employment",
+    file="employment.csv",
+    department_en="Human Resources and Social Security Bureau",
+    department_zh="人力资源和社会保障局",
+    title_en="Employment and unemployment registrations",
+    title_zh="就业失业登记信息",
+    format="csv",
+    encoding="utf-8-sig",
+    entity_type="person",
+    columns=(
+        col("XM", "name", "姓名"),
+        col("XB", "sex", "性别"),
+        col("SFZH", "resident ID number", "身份证号"),
+        col("CSRQ", "birth date, mixed formats", "出生日期（格式不一）"),
+        col("GZDW", "employer name", "工作单位"),
+        col("TYXYDM", "employer credit code", "单位统一社会信用代码"),
+        col("JYZT", "status: 在职 employed / 失业 unemployed", "就业状态"),
+        col("DJRQ", "registration date, mixed formats", "登记日期（格式不一）"),
+        col("LXDH", "phone, mixed formats", "联系电话"),
+    ),
+    notes_en="Working-age people; the employer links a person to an enterprise.",
+    notes_zh="劳动年龄人口；工作单位可关联到企业。",
+    build=build,
+    identifier_column="SFZH",
+    name_column="XM",
+)
