@@ -44,7 +44,9 @@ lock:
 	$(UV) pip compile pyproject.toml --group dev --generate-hashes --python-version 3.11 --no-header --quiet -o requirements.lock
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/synth.py --json
+	$(BIN)/python benchmarks/synth.py --persons 100000 1000000 --repeat 3
+	$(BIN)/python benchmarks/ids.py --rows 1000000 --repeat 3
+	$(BIN)/python benchmarks/names.py --persons 1000000
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

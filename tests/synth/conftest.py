@@ -1,5 +1,3 @@
-from pathlib import Path
-
 import pytest
 
 from frontline.synth import CityConfig, CityReport, DefectRates, generate_city
@@ -18,5 +16,8 @@ def noisy_city(tmp_path_factory: pytest.TempPathFactory) -> CityReport:
     return generate_city(config, tmp_path_factory.mktemp("noisy"))
 
 
-def out(report: CityReport) -> Path:
-    return report.out
+@pytest.fixture(scope="session")
+def clean_city(tmp_path_factory: pytest.TempPathFactory) -> CityReport:
+    """A city with every row-defect rate set to zero."""
+    config = CityConfig(persons=1500, seed=2, rates=DefectRates().scaled(0))
+    return generate_city(config, tmp_path_factory.mktemp("clean"))

@@ -1,4 +1,4 @@
-import hashlib
+import csv
 from collections import Counter
 from pathlib import Path
 
@@ -50,10 +50,22 @@ def test_tax_needs_gb18030(city: CityReport) -> None:
     raw = (city.out / "tax.csv").read_bytes()
     text = raw.decode("gb18030")
     assert text.startswith("纳税人识别号")
+    # The generator gives at least one enterprise a name only GB18030 can write.
     rare = [line for line in text.splitlines() if "𠮷" in line or "䶮" in line]
-    if rare:  # the rare names cannot be written in GBK
+    assert rare
+    for line in rare:
         with pytest.raises(UnicodeEncodeError):
-            rare[0].encode("gbk")
+            line.encode("gbk")
+    with pytest.raises(UnicodeEncodeError):
+        text.encode("gbk")
+
+
+def test_tax_needs_gb18030_in_every_city(tmp_path: Path) -> None:
+    # Seed 32 with 300 persons once had its only rare-named enterprise founded in March 2026.
+    report = generate_city(CityConfig(persons=300, seed=32), tmp_path)
+    text = (report.out / "tax.csv").read_bytes().decode("gb18030")
+    with pytest.raises(UnicodeEncodeError):
+        text.encode("gbk")
 
 
 def test_subsidies_sheet_has_title_header_and_total(city: CityReport) -> None:
@@ -127,10 +139,41 @@ def test_readme_describes_every_file_in_both_languages(city: CityReport) -> None
     assert "部门数据集" in readme
 
 
-def test_output_is_stable_across_file_order(city: CityReport) -> None:
-    # The digest covers every file; recomputing it from disk gives the same value.
-    h = hashlib.sha256()
-    for path in sorted(p for p in city.out.rglob("*") if p.is_file()):
-        h.update(str(path.relative_to(city.out)).encode())
-        h.update(path.read_bytes())
-    assert h.hexdigest() == city.digest()
+@pytest.mark.parametrize("which", ["city", "noisy_city"])
+def test_registry_addresses_are_per_household(request: pytest.FixtureRequest, which: str) -> None:
+    report = request.getfixturevalue(which)
+    assert isinstance(report, CityReport)
+    rows = read_rows(report.out, spec_of("household_registry"))
+    truth = _truth_by_row(report, "household_registry")
+    addresses: dict[str, set[str]] = {}
+    stale: dict[str, set[bool]] = {}
+    for row, t in zip(rows, truth, strict=True):
+        addresses.setdefault(row["户号"], set()).add(row["户籍地址"])
+        stale.setdefault(row["户号"], set()).add("stale_address" in str(t["defects"]).split(";"))
+    # The registry writes one style, and updates a household's address for all at once.
+    assert all(len(a) == 1 for a in addresses.values()), {
+        h: a for h, a in addresses.items() if len(a) > 1
+    }
+    assert all(len(s) == 1 for s in stale.values())
+    assert any(True in s for s in stale.values())
+    households = {
+        h["household_id"]: h
+        for h in pq.read_table(report.out / "truth/households.parquet").to_pylist()
+    }
+    with (report.out / "areas/communities.csv").open(encoding="utf-8", newline="") as f:
+        urban = [
+            (c["street_name"], c["community_name"]) for c in csv.DictReader(f) if c["rural"] == "0"
+        ]
+
+    def registry_form(full: str) -> str:
+        # The registry starts at the city and leaves out an urban community's name.
+        text = full.removeprefix("浙江省")
+        for street, community in urban:
+            text = text.replace(street + community, street, 1)
+        return text
+
+    for number, (address,) in addresses.items():
+        (is_stale,) = stale[number]
+        household = households[number]
+        expected = household["previous_address" if is_stale else "address"]
+        assert address == registry_form(expected), (number, address, expected)

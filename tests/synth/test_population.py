@@ -1,12 +1,15 @@
 from collections import Counter
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 import pyarrow.parquet as pq
 import pytest
 
-from frontline.synth import CityReport
-from frontline.synth.households import HEAD, draw_people
+from frontline.synth import CityConfig, CityReport, generate_city
+from frontline.synth.departments import DATASETS
+from frontline.synth.households import DAUGHTER, HEAD, SON, draw_people
+from tests.synth.reading import read_rows
 
 
 def test_exact_person_count_and_one_head_per_household() -> None:
@@ -73,6 +76,45 @@ def test_deaths_are_recent_and_mostly_old(city: CityReport) -> None:
 
 
 @pytest.mark.parametrize("persons", [10, 37])
-def test_tiny_cities_work(persons: int) -> None:
-    people = draw_people(np.random.default_rng(1), persons)
+def test_tiny_cities_work(persons: int, tmp_path: Path) -> None:
+    report = generate_city(CityConfig(persons=persons, seed=1), tmp_path)
+    assert report.persons == persons
+    people = pq.read_table(tmp_path / "truth/persons.parquet").column("person_id").to_pylist()
     assert len(people) == persons
+    firms = pq.read_table(tmp_path / "truth/enterprises.parquet").column("enterprise_id")
+    truth = pq.read_table(tmp_path / "truth/source_rows.parquet").to_pylist()
+    per_source = Counter(r["source"] for r in truth)
+    assert set(per_source) <= {spec.key for spec in DATASETS}
+    for spec in DATASETS:
+        rows = read_rows(tmp_path, spec)
+        assert len(rows) == per_source[spec.key], spec.key
+        report_rows = next(d.rows for d in report.datasets if d.key == spec.key)
+        assert report_rows == len(rows), spec.key
+        numbers = sorted(int(r["row"]) for r in truth if r["source"] == spec.key)
+        assert numbers == list(range(1, len(rows) + 1)), spec.key
+    known = set(people) | set(firms.to_pylist())
+    assert all(r["entity_id"] in known for r in truth)
+    assert all(r["related_id"] in known for r in truth if r["related_id"])
+    # Even the smallest city has a registry and enterprises with tax records.
+    assert per_source["household_registry"] > 0
+    assert per_source["tax"] > 0
+
+
+def test_no_pile_up_of_newborns() -> None:
+    people = draw_people(np.random.default_rng(5), 50_000)
+    years = people.age_days // 365.25
+    share = {age: float((years == age).mean()) for age in (0, 1, 5, 10)}
+    assert share[0] > 0
+    for age in (1, 5, 10):
+        assert share[age] / 2 <= share[0] <= share[age] * 2, share
+
+
+def test_siblings_are_born_at_least_a_year_apart() -> None:
+    people = draw_people(np.random.default_rng(6), 50_000)
+    children = np.isin(people.relation, [SON, DAUGHTER])
+    household, days = people.household[children], people.age_days[children]
+    order = np.lexsort((days, household))
+    household, days = household[order], days[order]
+    same = household[1:] == household[:-1]
+    assert same.sum() > 1000
+    assert int(np.diff(days)[same].min()) >= 365

@@ -52,7 +52,9 @@ def show(report: CityReport, console: Console, seconds: float) -> None:
     """Print what a generation made."""
     table = Table(title=f"Synthetic city in {report.out} / 合成城市", title_justify="left")
     for name in ("file 文件", "department 部门", "format", "encoding", "rows", "defective"):
-        table.add_column(name, justify="right" if name in ("rows", "defective") else "left")
+        table.add_column(
+            name, justify="right" if name in ("rows", "defective") else "left", overflow="fold"
+        )
     for d in report.datasets:
         table.add_row(
             d.file, d.department, d.format, d.encoding, f"{d.rows:,}", f"{d.defective_rows:,}"
@@ -71,7 +73,7 @@ def show_examples(report: CityReport, console: Console) -> None:
     """Print one planted defect of each kind beside the true value (all of it is invented data)."""
     table = Table(title="Planted defects, as delivered / 预置缺陷示例", title_justify="left")
     for name in ("source 来源", "row 行", "defect 缺陷", "delivered 部门数据", "truth 真值"):
-        table.add_column(name)
+        table.add_column(name, overflow="fold")
     for e in report.examples:
         table.add_row(e.source, str(e.row), e.marker, repr(e.delivered), e.true_value)
     console.print(table)
@@ -107,4 +109,7 @@ def register(app: typer.Typer) -> None:
             config = CityConfig(persons=persons, seed=seed, district=district, rates=rates)
         except ValueError as error:
             raise typer.BadParameter(str(error)) from None
-        run(config, out, Console())
+        try:
+            run(config, out, Console())
+        except LookupError as error:  # a district without a shipped statistical table
+            raise typer.BadParameter(str(error), param_hint="--district") from None

@@ -52,6 +52,8 @@ def compound_names(rng: np.random.Generator, count: int) -> tuple[str, ...]:
     while len(names) < count:
         stem = _COMPOUND_STEMS[int(rng.integers(len(_COMPOUND_STEMS)))]
         suffix = _COMPOUND_SUFFIXES[int(rng.integers(len(_COMPOUND_SUFFIXES)))]
+        if suffix.startswith(stem[-1]):  # no 翠苑苑
+            continue
         name = stem + suffix if len(seen) < 300 else f"{stem}{len(names)}{suffix}"
         if name not in seen:
             seen.add(name)
@@ -138,7 +140,7 @@ def format_addresses(
         if style == "short":
             out.append(f"{compound}{building}-{unit}-{room}")
         elif style == "district":
-            out.append(f"{district}{compound}{building}幢{room}室")
+            out.append(f"{district}{compound}{building}幢{unit}单元{room}室")
         else:
             where = info.street_name + (info.name if style == "full" else "")
             out.append(f"{lead}{where}{compound}{building}幢{unit}单元{room}室")

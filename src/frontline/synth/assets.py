@@ -8,6 +8,8 @@ from datetime import date
 import numpy as np
 import numpy.typing as npt
 
+from frontline.synth.benefits import adult_day, between
+from frontline.synth.district import District
 from frontline.synth.enterprises import Enterprises
 from frontline.synth.households import SPOUSE
 from frontline.synth.population import Population
@@ -55,8 +57,26 @@ class Properties:
     registered: npt.NDArray[np.datetime64]
 
 
-def _plates(rng: np.random.Generator, n: int) -> npt.NDArray[np.str_]:
-    """Unique Hangzhou plates: five characters with at most two letters, or new-energy D/F."""
+def _earliest(
+    population: Population,
+    enterprises: Enterprises,
+    owner: npt.NDArray[np.int64],
+    owner_is_person: npt.NDArray[np.bool_],
+    floor: np.datetime64,
+) -> npt.NDArray[np.datetime64]:
+    """The first day an owner could register anything: 18th birthday or founding, not before
+    ``floor``."""
+    person_day = adult_day(population.birth_date[np.where(owner_is_person, owner, 0)])
+    founded = enterprises.established[np.where(owner_is_person, 0, owner)].astype("datetime64[D]")
+    result: npt.NDArray[np.datetime64] = np.maximum(
+        np.where(owner_is_person, person_day, founded), floor
+    )
+    return result
+
+
+def _plates(rng: np.random.Generator, n: int, prefix: str) -> npt.NDArray[np.str_]:
+    """Unique plates after ``prefix`` (such as 浙A): five characters with at most two
+    letters, or a new-energy D/F followed by digits."""
     plates: list[str] = []
     seen: set[str] = set()
     while len(plates) < n:
@@ -70,7 +90,7 @@ def _plates(rng: np.random.Generator, n: int) -> npt.NDArray[np.str_]:
         chars[energy, 0] = np.where(rng.random(int(energy.sum())) < 0.5, "D", "F")
         chars[energy, 1:] = digits[energy, 1:]
         for row in chars.tolist():
-            plate = "浙A" + "".join(row)
+            plate = prefix + "".join(row)
             if plate not in seen and len(plates) < n:
                 seen.add(plate)
                 plates.append(plate)
@@ -84,6 +104,7 @@ def draw_vehicles(
     as_of: date,
     excluded_households: npt.NDArray[np.int64],
     planted_owners: npt.NDArray[np.int64],
+    plate_prefix: str,
 ) -> Vehicles:
     """Cars of households and companies; ``planted_owners`` each get one car whatever else holds."""
     people = population.people
@@ -104,14 +125,16 @@ def draw_vehicles(
     owner = np.concatenate([persons, companies.astype(np.int64)])
     owner_is_person = np.concatenate([np.ones(len(persons), bool), np.zeros(len(companies), bool)])
     n = len(owner)
-    # Registered in the last 13 years, and never before the owner turned 18.
-    adult_days = np.where(
-        owner_is_person, (ages[np.where(owner_is_person, owner, 0)] - 18) * 365, 5000
+    today = np.datetime64(as_of, "D")
+    registered = between(
+        rng,
+        _earliest(
+            population, enterprises, owner, owner_is_person, today - np.timedelta64(4750, "D")
+        ),
+        today,
     )
-    back = (rng.random(n) * np.clip(adult_days, 21, 5000)).astype(np.int64) + 20
-    registered = np.datetime64(as_of, "D") - back.astype("timedelta64[D]")
     return Vehicles(
-        plate=_plates(rng, n),
+        plate=_plates(rng, n, plate_prefix),
         brand=np.array(_BRANDS)[rng.integers(0, len(_BRANDS), n)],
         kind=np.array(_KINDS)[rng.choice(len(_KINDS), n, p=[0.5, 0.3, 0.15, 0.05])],
         owner_is_person=owner_is_person,
@@ -121,7 +144,11 @@ def draw_vehicles(
 
 
 def draw_properties(
-    rng: np.random.Generator, population: Population, enterprises: Enterprises, district: str
+    rng: np.random.Generator,
+    population: Population,
+    enterprises: Enterprises,
+    district: District,
+    as_of: date,
 ) -> Properties:
     """Home ownership of registered households (heads and spouses as co-owners) and premises."""
     people = population.people
@@ -143,24 +170,32 @@ def draw_properties(
     home_serial = np.searchsorted(owning, home_household) + 1
     extra = len(owning) + np.arange(1, len(heads) + len(premises) + 1)
     unit_serial = np.concatenate([home_serial, extra])
+    code = district.code
     unit = [
-        f"{district}{s % 900 + 1:03d}{s // 900 % 1000:03d}GB{s % 99999:05d}F{s:08d}"
+        f"{code}{s % 900 + 1:03d}{s // 900 % 1000:03d}GB{s % 99999:05d}F{s:08d}"
         for s in unit_serial.tolist()
     ]
-    years = rng.integers(2000, 2026, int(unit_serial.max(initial=0)) + 1)[unit_serial]
+    # One registration per certificate, after every co-owner turned 18 (or the owning
+    # enterprise was founded), from 2000 on.
+    is_person = np.concatenate(
+        [np.ones(len(person) + len(heads), bool), np.zeros(len(premises), bool)]
+    )
+    earliest = _earliest(
+        population, enterprises, owner, is_person, np.datetime64("2000-01-01", "D")
+    )
+    per_certificate = np.full(int(unit_serial.max(initial=0)) + 1, np.datetime64("2000-01-01", "D"))
+    np.maximum.at(per_certificate, unit_serial, earliest)
+    registered = between(rng, per_certificate, np.datetime64(as_of, "D"))[unit_serial]
+    years = registered.astype("datetime64[Y]").astype(np.int64) + 1970
+    prefix = f"{district.province_abbreviation}({{}}){district.path[1]}不动产权第"
     certificate = [
-        f"浙({y})杭州市不动产权第{int(s):07d}号"
+        prefix.format(y) + f"{int(s):07d}号"
         for y, s in zip(years.tolist(), unit_serial.tolist(), strict=True)
     ]
-    registered = np.array(years - 1970, dtype="datetime64[Y]").astype("datetime64[D]") + (
-        unit_serial * 7919 % 365
-    ).astype("timedelta64[D]")
     return Properties(
         certificate=np.array(certificate),
         unit_number=np.array(unit),
-        owner_is_person=np.concatenate(
-            [np.ones(len(person) + len(heads), bool), np.zeros(len(premises), bool)]
-        ),
+        owner_is_person=is_person,
         owner=owner,
         household=household,
         previous_dwelling=np.concatenate(

@@ -43,6 +43,28 @@ class Employment:
     status: npt.NDArray[np.str_]
 
 
+def adult_day(birth_dates: npt.NDArray[np.datetime64]) -> npt.NDArray[np.datetime64]:
+    """The day each person turns 18."""
+    born = birth_dates.astype("datetime64[D]")
+    month = born.astype("datetime64[M]")
+    # Same day of the month 216 months later (29 February gives 1 March).
+    day: npt.NDArray[np.datetime64] = (month + np.timedelta64(216, "M")).astype("datetime64[D]") + (
+        born - month.astype("datetime64[D]")
+    )
+    return day
+
+
+def between(
+    rng: np.random.Generator, low: npt.NDArray[np.datetime64], high: np.datetime64
+) -> npt.NDArray[np.datetime64]:
+    """A day drawn uniformly from ``low`` to ``high`` (``low`` itself where it lies later)."""
+    low_days = low.astype("datetime64[D]")
+    span = np.maximum((high - low_days).astype(np.int64), 0)
+    offset = (rng.random(len(low_days)) * (span + 1)).astype(np.int64)
+    result: npt.NDArray[np.datetime64] = low_days + offset.astype("timedelta64[D]")
+    return result
+
+
 def pick_share(
     rng: np.random.Generator, candidates: npt.NDArray[np.int64], share: float
 ) -> npt.NDArray[np.int64]:
@@ -56,21 +78,27 @@ def pick_share(
 def draw_pensions(
     rng: np.random.Generator, population: Population, as_of: date, after_death_share: float
 ) -> Pensions:
-    """Pensions for retirees (men from 60, women from 55), stopped at death except when planted."""
-    ages = population.ages(as_of)
+    """Pensions for retirees (men from 60, women from 55), stopped at death except when planted.
+
+    A planted pensioner died before the current month, so that the payment this month is
+    visibly one after the death.
+    """
     male = population.people.is_male
     retire_age = np.where(male, 60, 55)
+    born = population.birth_date.astype("datetime64[M]")
+    retired_all = (born + (retire_age * 12).astype("timedelta64[M]")).astype("datetime64[D]")
+    # Retired before the city's date, and before death for the dead.
+    last_day = np.where(population.alive, np.datetime64(as_of, "D"), population.death_date)
     covered = np.where(population.migrant, 0.35, 0.9)
-    eligible = (ages >= retire_age) & (rng.random(len(ages)) < covered)
+    eligible = (retired_all <= last_day) & (rng.random(len(born)) < covered)
     person = np.flatnonzero(eligible).astype(np.int64)
-    born = population.birth_date[person].astype("datetime64[M]")
-    retired = (born + (retire_age[person] * 12).astype("timedelta64[M]")).astype("datetime64[D]")
+    retired = retired_all[person]
     monthly = np.round(rng.lognormal(np.log(3600), 0.35, len(person)), 2)
     dead = ~population.alive[person]
-    planted = np.zeros(len(person), dtype=np.bool_)
-    planted[pick_share(rng, np.flatnonzero(dead), after_death_share)] = True
     now = np.datetime64(as_of, "M")
     death_month = population.death_date[person].astype("datetime64[M]")
+    planted = np.zeros(len(person), dtype=np.bool_)
+    planted[pick_share(rng, np.flatnonzero(dead & (death_month < now)), after_death_share)] = True
     suspended = ~dead & (rng.random(len(person)) < 0.01)
     status = np.where(dead & ~planted, "终止发放", np.where(suspended, "暂停发放", "正常发放"))
     last_paid = np.where(dead & ~planted, death_month, now)
@@ -109,10 +137,12 @@ def draw_employment(
     active = np.flatnonzero(enterprises.status == "存续")
     unemployed = rng.random(len(person)) < 0.05
     employer = np.where(unemployed, -1, active[rng.integers(0, len(active), len(person))])
-    start = np.datetime64(as_of, "D") - rng.integers(30, 3650, len(person)).astype("timedelta64[D]")
-    adult_on = (population.birth_date[person] + np.timedelta64(18 * 365 + 5, "D")).astype(
-        "datetime64[D]"
-    )
-    since = np.maximum(start, adult_on)
+    # Registered in the last ten years, never before the person turned 18 or the employer
+    # was founded: the start is drawn between that bound and the city's date.
+    today = np.datetime64(as_of, "D")
+    bound = np.maximum(adult_day(population.birth_date[person]), today - np.timedelta64(3650, "D"))
+    founded = enterprises.established[np.maximum(employer, 0)].astype("datetime64[D]")
+    bound = np.where(employer >= 0, np.maximum(bound, founded), bound)
+    since = between(rng, bound, today)
     status = np.where(unemployed, "失业", "在职")
     return Employment(person, employer.astype(np.int64), since, status)

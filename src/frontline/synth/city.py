@@ -79,8 +79,7 @@ def build_city(config: CityConfig, progress: Progress | None = None) -> City:
     enterprises = draw_enterprises(
         streams.get("enterprises"),
         max(5, config.persons // 25),
-        config.district,
-        district.path[2],
+        district,
         adults,
         config.as_of,
     )
@@ -89,44 +88,74 @@ def build_city(config: CityConfig, progress: Progress | None = None) -> City:
         streams.get("pensions"), population, config.as_of, rates.planted_pension_after_death
     )
     subsidies = draw_subsidies(streams.get("subsidies"), population, config.as_of)
-    employment = draw_employment(streams.get("employment"), population, enterprises, config.as_of)
     say("assets")
-    planted_rng = streams.get("planted")
-    heads = np.searchsorted(population.people.household, subsidies.household).astype(np.int64)
-    with_assets = np.zeros(len(heads), dtype=np.bool_)
-    with_assets[
-        pick_share(planted_rng, np.arange(len(heads)), rates.planted_subsidy_with_assets)
-    ] = True
-    # Alternate the planted asset so both kinds occur as soon as there are two cases.
-    with_vehicle = np.zeros(len(heads), dtype=np.bool_)
-    with_vehicle[np.flatnonzero(with_assets)[::2]] = True
-    with_enterprise = with_assets & ~with_vehicle
-    # Subsidy households own no asset except the planted ones, so the planted list is the
-    # exact answer a rule should give.
-    subsidy_people = np.flatnonzero(np.isin(population.people.household, subsidies.household))
-    reps = enterprises.legal_rep.copy()
-    clash = np.isin(reps, subsidy_people)
-    others = np.setdiff1d(adults, subsidy_people)
-    reps[clash] = others[planted_rng.integers(0, len(others), int(clash.sum()))]
-    targets = planted_rng.choice(len(reps), int(with_enterprise.sum()), replace=False)
-    reps[targets] = heads[with_enterprise]
-    enterprises = _with_legal_reps(enterprises, reps, population.birth_date)
+    enterprises, vehicle_owners = _plant_subsidy_assets(
+        streams.get("planted"), population, subsidies, enterprises, adults, config
+    )
+    employment = draw_employment(streams.get("employment"), population, enterprises, config.as_of)
     vehicles = draw_vehicles(
         streams.get("vehicles"),
         population,
         enterprises,
         config.as_of,
         subsidies.household,
-        heads[with_vehicle],
+        vehicle_owners,
+        district.plate_prefix,
     )
     properties = draw_properties(
-        streams.get("properties"), population, enterprises, config.district
+        streams.get("properties"), population, enterprises, district, config.as_of
     )
     planted = _planted_cases(population, pensions, subsidies, vehicles, enterprises, config)
     return City(
         config, district, population, enterprises, pensions, subsidies, employment,
         vehicles, properties, planted,
     )  # fmt: skip
+
+
+def _plant_subsidy_assets(
+    rng: np.random.Generator,
+    population: Population,
+    subsidies: Subsidies,
+    enterprises: Enterprises,
+    adults: npt.NDArray[np.int64],
+    config: CityConfig,
+) -> tuple[Enterprises, npt.NDArray[np.int64]]:
+    """Give a share of subsidy households' heads a vehicle or an active enterprise.
+
+    Subsidy households own no asset except the planted ones, so the planted list is the exact
+    answer a rule should give. Returns the enterprises with their legal representatives set
+    and the persons who must own a vehicle.
+    """
+    heads = np.searchsorted(population.people.household, subsidies.household).astype(np.int64)
+    chosen = pick_share(rng, np.arange(len(heads)), config.rates.planted_subsidy_with_assets)
+    # Alternate the kind so both occur as soon as there are two cases; nobody over 75 is
+    # given a newly registered car.
+    young_enough = population.ages(config.as_of)[heads[chosen]] <= 75
+    by_vehicle = (np.arange(len(chosen)) % 2 == 0) & young_enough
+    subsidy_people = np.flatnonzero(np.isin(population.people.household, subsidies.household))
+    reps = enterprises.legal_rep.copy()
+    clash = np.isin(reps, subsidy_people)
+    others = np.setdiff1d(adults, subsidy_people)
+    reps[clash] = others[rng.integers(0, len(others), int(clash.sum()))]
+    active = np.flatnonzero((enterprises.status == "存续") & ~_beyond_gbk(enterprises.name))
+    planted_reps = heads[chosen[~by_vehicle]]
+    targets = rng.choice(active, min(len(active), len(planted_reps)), replace=False)
+    reps[targets] = planted_reps[: len(targets)]
+    updated = _with_legal_reps(enterprises, reps, population.birth_date)
+    return updated, heads[chosen[by_vehicle]]
+
+
+def _beyond_gbk(names: npt.NDArray[np.str_]) -> npt.NDArray[np.bool_]:
+    """Names holding a character that GBK cannot encode."""
+
+    def beyond(name: str) -> bool:
+        try:
+            name.encode("gbk")
+        except UnicodeEncodeError:
+            return True
+        return False
+
+    return np.array([beyond(n) for n in names.tolist()], dtype=np.bool_)
 
 
 def _with_legal_reps(

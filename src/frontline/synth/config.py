@@ -30,7 +30,7 @@ class DefectRates:
     id_missing: float = 0.01
     """Identifier left empty."""
     id_15_digit: float = 0.15
-    """Share of registry persons born before 1985 still recorded with their old 15-digit number."""
+    """Share of registry persons born before 1982 still recorded with their old 15-digit number."""
     name_homophone: float = 0.006
     """One given-name character replaced by a homophone."""
     name_traditional: float = 0.004
@@ -41,10 +41,18 @@ class DefectRates:
     """Stray half- or full-width spaces in the name."""
     phone_format: float = 0.2
     """Phone numbers written with spaces, dashes or a country code."""
+    date_format: float = 0.45
+    """In sources that mix date styles, the share of dates not in the source's usual style."""
+    address_format: float = 0.1
+    """Addresses written in another department's style than the source's usual one."""
+    birth_date_conflict: float = 0.002
+    """A birth date that disagrees with the one in the identifier (a typo or day/month swap)."""
+    sex_conflict: float = 0.001
+    """A sex that disagrees with the one in the identifier."""
     duplicate: float = 0.01
-    """Rows repeated within the same source, sometimes with other defects."""
+    """Rows repeated within the same source; each copy gets its own defects."""
     stale_address: float = 0.05
-    """Rows of a non-registry source carrying a person's previous address."""
+    """Rows carrying a person's previous address (in the registry: whole households)."""
     stale_phone: float = 0.05
     """Rows carrying a person's previous phone number."""
     migrant_households: float = 0.12

@@ -7,7 +7,7 @@ the values as the department delivers them, appending a marker for every defect 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 import numpy.typing as npt
@@ -109,8 +109,13 @@ def vary_names(
     rng: np.random.Generator,
     rates: DefectRates,
     factor: float = 1.0,
+    applicable: npt.NDArray[np.bool_] | None = None,
 ) -> list[str]:
-    """Plant name variants: homophones, traditional forms, pinyin spellings, stray spaces."""
+    """Plant name variants: homophones, traditional forms, pinyin spellings, stray spaces.
+
+    ``applicable`` limits them to some rows (a person's name, not an enterprise's); empty
+    names are left alone.
+    """
     variants: tuple[tuple[str, float, Callable[[str], str | None]], ...] = (
         ("name_homophone", rates.name_homophone, lambda v: homophone(v, rng)),
         ("name_traditional", rates.name_traditional, traditional),
@@ -119,8 +124,11 @@ def vary_names(
     )
     out = list(values)
     for kind, rate, vary in variants:
-        for i in np.flatnonzero(rng.random(len(out)) < rate * factor).tolist():
-            if markers[i] and any(m.startswith("name_") for m in markers[i]):
+        chosen = rng.random(len(out)) < rate * factor
+        if applicable is not None:
+            chosen &= applicable
+        for i in np.flatnonzero(chosen).tolist():
+            if not out[i] or any(m.startswith("name_") for m in markers[i]):
                 continue
             changed = vary(out[i])
             if changed is not None and changed != out[i]:
@@ -151,22 +159,61 @@ def mixed_dates(
     days: npt.NDArray[np.datetime64],
     markers: list[list[str]],
     rng: np.random.Generator,
-    weights: dict[str, float],
+    usual: str,
+    share: float = 0.0,
 ) -> list[str]:
-    """Dates in a mix of styles (the first style is the source's usual one; others are marked)."""
-    styles = list(weights)
-    p = np.array([weights[s] for s in styles])
-    picks = rng.choice(len(styles), len(days), p=p / p.sum())
+    """Dates in the source's ``usual`` style, about ``share`` of them in one of the others
+    (each marked ``date_<style>``); NaT gives an empty string."""
+    others = [s for s in DATE_STYLES if s != usual]
+    unusual = rng.random(len(days)) < share
+    picks = rng.integers(0, len(others), len(days))
     out: list[str] = []
-    for i, (day, pick) in enumerate(
-        zip(days.astype("datetime64[D]").tolist(), picks.tolist(), strict=True)
-    ):
+    for i, day in enumerate(days.astype("datetime64[D]").tolist()):
         if day is None:
             out.append("")
+        elif unusual[i]:
+            style = others[int(picks[i])]
+            out.append(format_date(day, style))
+            markers[i].append(f"date_{style}")
+        else:
+            out.append(format_date(day, usual))
+    return out
+
+
+def conflicting_dates(
+    days: npt.NDArray[np.datetime64],
+    markers: list[list[str]],
+    rng: np.random.Generator,
+    rate: float,
+    marker: str = "birth_date_conflict",
+) -> npt.NDArray[np.datetime64]:
+    """Plant wrong dates: day and month swapped where that gives another real date, else a
+    day a few days off (a mistyped digit)."""
+    out = days.astype("datetime64[D]").copy()
+    for i in np.flatnonzero(rng.random(len(out)) < rate).tolist():
+        day = out[i].astype(object)
+        if day is None:
             continue
-        out.append(format_date(day, styles[pick]))
-        if pick:
-            markers[i].append(f"date_{styles[pick]}")
+        try:
+            swapped = day.replace(month=day.day, day=day.month)
+        except ValueError:
+            swapped = day
+        changed = swapped if swapped != day else day + timedelta(days=int(rng.integers(1, 10)))
+        out[i] = np.datetime64(changed, "D")
+        markers[i].append(marker)
+    return out
+
+
+def conflicting_sexes(
+    values: list[str], markers: list[list[str]], rng: np.random.Generator, rate: float
+) -> list[str]:
+    """Plant the wrong sex (男 for 女 and back)."""
+    out = list(values)
+    flip = {"男": "女", "女": "男"}
+    for i in np.flatnonzero(rng.random(len(out)) < rate).tolist():
+        if out[i] in flip:
+            out[i] = flip[out[i]]
+            markers[i].append("sex_conflict")
     return out
 
 
@@ -192,10 +239,18 @@ def stale_values(
     rng: np.random.Generator,
     rate: float,
     marker: str,
+    groups: npt.NDArray[np.int64] | None = None,
 ) -> list[str]:
-    """Replace about ``rate`` of the values by the previous ones a department never updated."""
+    """Replace about ``rate`` of the values by the previous ones a department never updated.
+
+    With ``groups`` (such as households) the choice is made per group, for all its rows.
+    """
     out = list(current)
-    for i in np.flatnonzero(rng.random(len(out)) < rate).tolist():
+    if groups is None:
+        stale = rng.random(len(out)) < rate
+    else:
+        stale = (rng.random(int(groups.max(initial=-1)) + 1) < rate)[groups]
+    for i in np.flatnonzero(stale).tolist():
         if current[i] and previous[i] and previous[i] != current[i]:
             out[i] = previous[i]
             markers[i].append(marker)

@@ -8,6 +8,7 @@ from datetime import date
 import numpy as np
 import numpy.typing as npt
 
+from frontline.synth.district import District
 from frontline.synth.identities import credit_codes
 
 # Trade names (字号) are drawn from these pools.
@@ -69,9 +70,13 @@ class Enterprises:
 
 
 def _draw_names(
-    rng: np.random.Generator, shop: npt.NDArray[np.bool_], district_name: str
+    rng: np.random.Generator,
+    shop: npt.NDArray[np.bool_],
+    district: District,
+    forced_rare: npt.NDArray[np.bool_],
 ) -> list[tuple[str, str]]:
-    """(name, industry) pairs."""
+    """(name, industry) pairs; ``forced_rare`` rows always get a trade name outside GBK."""
+    city, province, district_name = district.city_short, district.province_short, district.path[2]
     n = len(shop)
     first = np.array(list(_TRADE_FIRST))[rng.integers(0, len(_TRADE_FIRST), n)]
     second = np.array(list(_TRADE_SECOND))[rng.integers(0, len(_TRADE_SECOND), n)]
@@ -79,7 +84,7 @@ def _draw_names(
     third = pool[rng.integers(0, len(pool), n)]
     # Most trade names have two characters; a third makes room for a city's many businesses.
     trade = np.char.add(np.char.add(first, second), np.where(rng.random(n) < 0.3, third, ""))
-    rare = rng.random(n) < 0.005
+    rare = (rng.random(n) < 0.005) | forced_rare
     trade = np.where(rare, np.array(_RARE_TRADE_NAMES)[rng.integers(0, 2, n)], trade)
     industry = rng.integers(0, len(_INDUSTRIES), n)
     shop_kind = rng.integers(0, len(_SHOP_KINDS), n)
@@ -95,16 +100,23 @@ def _draw_names(
             named.append((f"{district_name}{t}{shop_name}", shop_industry))
             continue
         # The region leads the name, or stands in brackets after the trade name.
-        forms = (f"杭州{t}{kind}有限公司", f"浙江{t}{kind}有限公司", f"{t}（杭州）{kind}有限公司")
+        forms = (
+            f"{city}{t}{kind}有限公司",
+            f"{province}{t}{kind}有限公司",
+            f"{t}（{city}）{kind}有限公司",
+        )
         named.append((forms[f], industry_name))
     return named
 
 
 def _unique_names(
-    rng: np.random.Generator, shop: npt.NDArray[np.bool_], district_name: str
+    rng: np.random.Generator,
+    shop: npt.NDArray[np.bool_],
+    district: District,
+    forced_rare: npt.NDArray[np.bool_],
 ) -> list[tuple[str, str]]:
     """(name, industry) pairs, redrawn where two would share a name (registration forbids it)."""
-    named = _draw_names(rng, shop, district_name)
+    named = _draw_names(rng, shop, district, forced_rare)
     for _ in range(50):
         seen: set[str] = set()
         clash: list[int] = []
@@ -114,7 +126,8 @@ def _unique_names(
             seen.add(name)
         if not clash:
             return named
-        for i, pair in zip(clash, _draw_names(rng, shop[clash], district_name), strict=True):
+        redrawn = _draw_names(rng, shop[clash], district, forced_rare[clash])
+        for i, pair in zip(clash, redrawn, strict=True):
             named[i] = pair
     raise RuntimeError("could not draw unique enterprise names; too many enterprises")
 
@@ -122,20 +135,26 @@ def _unique_names(
 def draw_enterprises(
     rng: np.random.Generator,
     count: int,
-    district: str,
-    district_name: str,
+    district: District,
     adults: npt.NDArray[np.int64],
     as_of: date,
 ) -> Enterprises:
     """Draw ``count`` enterprises whose legal representatives are among ``adults``."""
     shop = rng.random(count) < 0.3
     kinds = np.where(shop, "92", "91")
-    codes = credit_codes(rng, int(district), kinds)
-    named = _unique_names(rng, shop, district_name)
+    codes = credit_codes(rng, int(district.code), kinds)
     days = (np.datetime64(as_of, "D") - np.datetime64("1995-01-01", "D")).astype(np.int64)
     established = np.datetime64("1995-01-01", "D") + rng.integers(0, days, count).astype(
         "timedelta64[D]"
     )
+    # One enterprise old enough to be in both tax years gets a name outside GBK, so that every
+    # tax export really needs GB18030. Its representative is an adult of 25 or more, so the
+    # founding date stays; planted cases leave enterprises with such names alone.
+    forced_rare = np.zeros(count, dtype=np.bool_)
+    old = np.flatnonzero(established < np.datetime64(f"{as_of.year - 3}-01-01", "D"))
+    if len(old):
+        forced_rare[old[int(rng.integers(len(old)))]] = True
+    named = _unique_names(rng, shop, district, forced_rare)
     capital = np.where(
         shop, rng.integers(1, 50, count) / 10, np.round(rng.lognormal(5, 1.2, count))
     )

@@ -32,6 +32,16 @@ class Frame:
     def __len__(self) -> int:
         return len(self.entity)
 
+    def mark(self, rows: npt.NDArray[np.bool_], marker: str) -> None:
+        """Add ``marker`` to every row where ``rows`` is true."""
+        for i in np.flatnonzero(rows).tolist():
+            self.markers[i].append(marker)
+
+    def add_markers(self, markers: list[list[str]], prefix: str) -> None:
+        """Add the markers of a row's second person (its first ``len(markers)`` rows), prefixed."""
+        for own, other in zip(self.markers, markers, strict=False):
+            own.extend(prefix + marker for marker in other)
+
     def take(self, rows: npt.NDArray[np.int64]) -> Frame:
         """A new frame with ``rows`` in that order (repeats allowed)."""
         order = rows.tolist()
@@ -43,14 +53,19 @@ class Frame:
         )
 
 
-def with_duplicates(frame: Frame, rng: np.random.Generator, rate: float) -> Frame:
-    """Repeat about ``rate`` of the rows, mark the copies, and shuffle the row order."""
-    n = len(frame)
-    copies = np.flatnonzero(rng.random(n) < rate)
-    rows = np.concatenate([np.arange(n), copies])
-    marked = np.concatenate([np.zeros(n, bool), np.ones(len(copies), bool)])
-    order = rng.permutation(len(rows))
-    result = frame.take(rows[order])
-    for i in np.flatnonzero(marked[order]).tolist():
-        result.markers[i].append("duplicate")
-    return result
+def with_copies(
+    rows: npt.NDArray[np.int64], rng: np.random.Generator, rate: float
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
+    """Repeat about ``rate`` of ``rows`` at the end; also returns which rows are the copies.
+
+    Copies are made before defects are planted, so a copy gets defects of its own, as a record
+    entered twice by different clerks does.
+    """
+    copies = rows[rng.random(len(rows)) < rate]
+    is_copy = np.concatenate([np.zeros(len(rows), bool), np.ones(len(copies), bool)])
+    return np.concatenate([rows, copies]), is_copy
+
+
+def shuffled(frame: Frame, rng: np.random.Generator) -> Frame:
+    """The frame's rows in a random order, as a department's export lists them."""
+    return frame.take(rng.permutation(len(frame)).astype(np.int64))

@@ -98,8 +98,8 @@ def is_defect(marker: str) -> bool:
 def generate_city(config: CityConfig, out: Path, progress: Progress | None = None) -> CityReport:
     """Generate the city of ``config`` into ``out`` (created if needed; files are overwritten)."""
     say = progress or (lambda _stage: None)
-    out.mkdir(parents=True, exist_ok=True)
     city = build_city(config, say)
+    out.mkdir(parents=True, exist_ok=True)
     report = CityReport(
         config, out, len(city.population), len(city.population.household_id), len(city.enterprises)
     )
@@ -112,7 +112,7 @@ def generate_city(config: CityConfig, out: Path, progress: Progress | None = Non
         say(f"dataset {spec.key}")
         frame = spec.build(city, streams.get(f"dataset/{spec.key}"))
         as_of = config.as_of - timedelta(days=spec.as_of_lag_days)
-        write_dataset(spec, frame, out / spec.file, as_of)
+        write_dataset(spec, frame, out / spec.file, as_of, city.district.path)
         n = len(frame)
         rows["source"] += [spec.key] * n
         rows["row"] += list(range(1, n + 1))

@@ -103,17 +103,23 @@ def _children(
     mother_days: npt.NDArray[np.int64],
     counts: npt.NDArray[np.int64],
     first_order: int,
-    grand: bool,
 ) -> None:
-    """Add ``counts[i]`` children to each household, born when the mother was 21 to 38."""
-    son, daughter = (GRANDSON, GRANDDAUGHTER) if grand else (SON, DAUGHTER)
+    """Add up to ``counts[i]`` children to each household: the first born when the mother was
+    21 to 38, each next one 1.2 to 6 years after the one before. A child who would not be
+    born yet by the city's date is left out, so young mothers have fewer children."""
+    n = len(household)
+    previous = np.full(n, -1, dtype=np.int64)  # age in days of the previous child; -1: none
     for k in range(int(counts.max(initial=0))):
-        has = counts > k
-        hh, mom = household[has], mother_days[has]
-        birth_gap = (rng.uniform(21, 38, len(hh)) * 365.25).astype(np.int64)
-        days = np.clip(mom - birth_gap, 0, None) + rng.integers(0, 365, len(hh)) * (mom < birth_gap)
-        male = rng.random(len(hh)) < 0.52
-        members.add(hh, first_order + k, np.where(male, son, daughter).astype(np.int8), male, days)
+        if k == 0:
+            days = mother_days - (rng.uniform(21, 38, n) * 365.25).astype(np.int64)
+            born = (counts > 0) & (days >= 0)
+        else:
+            days = previous - (rng.uniform(1.2, 6, n) * 365.25).astype(np.int64)
+            born = (counts > k) & (previous >= 0) & (days >= 0)
+        male = rng.random(n) < 0.52
+        relation = np.where(male, SON, DAUGHTER).astype(np.int8)
+        members.add(household[born], first_order + k, relation[born], male[born], days[born])
+        previous = np.where(born, days, -1)
 
 
 def draw_people(rng: np.random.Generator, persons: int) -> People:
@@ -150,7 +156,7 @@ def _expand(rng: np.random.Generator, types: npt.NDArray[np.int8]) -> People:
     m.add(hh, 0, HEAD, True, head)
     m.add(hh, 1, SPOUSE, False, wife)
     kids = rng.choice(np.array([1, 2, 3]), size=len(hh), p=[0.55, 0.38, 0.07])
-    _children(rng, m, hh, wife, kids, 2, grand=False)
+    _children(rng, m, hh, wife, kids, 2)
 
     hh = of("three_generation")
     head = _years(rng, 30, 52, len(hh))
@@ -158,7 +164,7 @@ def _expand(rng: np.random.Generator, types: npt.NDArray[np.int8]) -> People:
     m.add(hh, 0, HEAD, True, head)
     m.add(hh, 1, SPOUSE, False, wife)
     kids = rng.choice(np.array([1, 2]), size=len(hh), p=[0.6, 0.4])
-    _children(rng, m, hh, wife, kids, 2, grand=False)
+    _children(rng, m, hh, wife, kids, 2)
     grandpa = np.minimum(head + (rng.uniform(24, 34, len(hh)) * 365.25).astype(np.int64), 36500)
     both = rng.random(len(hh)) < 0.55
     only_mother = ~both & (rng.random(len(hh)) < 0.7)
@@ -180,7 +186,7 @@ def _expand(rng: np.random.Generator, types: npt.NDArray[np.int8]) -> People:
     head = _years(rng, 28, 55, len(hh))
     m.add(hh, 0, HEAD, head_male, head)
     kids = rng.choice(np.array([1, 2]), size=len(hh), p=[0.75, 0.25])
-    _children(rng, m, hh, head, kids, 2, grand=False)
+    _children(rng, m, hh, head, kids, 2)
 
     household = np.concatenate(m.household)
     order = np.concatenate(m.order)

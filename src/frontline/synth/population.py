@@ -15,7 +15,7 @@ from frontline.names import (
     minority_group,
 )
 from frontline.synth.addresses import Community, Dwellings, place_households
-from frontline.synth.households import FATHER, HEAD, MOTHER, SPOUSE, People, draw_people
+from frontline.synth.households import HEAD, MOTHER, SPOUSE, People, draw_people
 from frontline.synth.identities import AreasForYear, birth_areas, resident_ids
 from frontline.synth.streams import Streams
 
@@ -58,8 +58,14 @@ class Population:
     def ages(self, on: date) -> npt.NDArray[np.int64]:
         """Completed years of age on ``on``."""
         born = self.birth_date.astype("datetime64[D]")
-        years = (np.datetime64(on, "D") - born).astype(np.int64) / 365.2425
-        return np.floor(years).astype(np.int64)
+        month = born.astype("datetime64[M]")
+        years = month.astype("datetime64[Y]").astype(np.int64) + 1970
+        months = month.astype(np.int64) % 12 + 1
+        days = (born - month.astype("datetime64[D]")).astype(np.int64) + 1
+        # One year less where this year's birthday is still to come.
+        before = (months > on.month) | ((months == on.month) & (days > on.day))
+        ages: npt.NDArray[np.int64] = on.year - years - before.astype(np.int64)
+        return ages
 
     @property
     def migrant(self) -> npt.NDArray[np.bool_]:
@@ -84,10 +90,10 @@ def _names(
     member of a household with names of the same people as its head."""
     n = len(people)
     surnames = draw_surnames(rng, n)
-    # Heads keep their own surname; children and grandchildren take the head's (or the
-    # head's husband's) surname; spouses and parents of the head keep theirs.
+    # Heads keep their own surname; children and the head's father share it; spouses and the
+    # head's mother keep theirs.
     head_index = np.searchsorted(people.household, people.household)
-    inherits = ~np.isin(people.relation, [HEAD, SPOUSE, FATHER, MOTHER])
+    inherits = ~np.isin(people.relation, [HEAD, SPOUSE, MOTHER])
     surnames = np.where(inherits, surnames[head_index], surnames)
     given = draw_given_names(rng, people.is_male, birth_years)
     names = np.char.add(surnames.astype(str), given.astype(str))
@@ -105,12 +111,15 @@ def _names(
 
 
 def _deaths(
-    rng: np.random.Generator, ages: npt.NDArray[np.int64], as_of: date
+    rng: np.random.Generator, age_days: npt.NDArray[np.int64], as_of: date
 ) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.datetime64]]:
-    """Who died in the two years before ``as_of`` (a Gompertz life table), and when."""
+    """Who died in the two years before ``as_of`` (a Gompertz life table), and when: never
+    before they were born."""
+    ages = age_days // 365
     yearly = np.clip(0.00006 * np.exp(0.086 * ages), 0.0002, 0.45)
     died = rng.random(len(ages)) < 1 - (1 - yearly) ** 2
-    back = rng.integers(1, 730, len(ages)).astype("timedelta64[D]")
+    window = np.minimum(730, age_days)
+    back = (rng.random(len(ages)) * window).astype(np.int64).astype("timedelta64[D]")
     death = np.where(died, np.datetime64(as_of, "D") - back, np.datetime64("NaT"))
     return ~died, death.astype("datetime64[D]")
 
@@ -150,7 +159,7 @@ def draw_population(
     age_years = (people.age_days // 365.2425).astype(np.int64)
     no_phone = (age_years < 14) | ((age_years >= 80) & (phones_rng.random(persons) < 0.4))
     phone = np.where(no_phone, "", phone)
-    alive, death_date = _deaths(streams.get("deaths"), age_years, as_of)
+    alive, death_date = _deaths(streams.get("deaths"), people.age_days, as_of)
 
     place = streams.get("dwellings")
     return Population(

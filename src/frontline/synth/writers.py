@@ -20,12 +20,20 @@ from frontline.synth.frame import Frame
 _FIXED_TIME = datetime(2026, 1, 1)
 
 
-def write_dataset(spec: DatasetSpec, frame: Frame, path: Path, as_of: date) -> None:
-    """Write ``frame`` as the department does: format, encoding, title rows and all."""
+def write_dataset(
+    spec: DatasetSpec, frame: Frame, path: Path, as_of: date, place: tuple[str, str, str]
+) -> None:
+    """Write ``frame`` as the department does: format, encoding, title rows and all.
+
+    ``place`` (province, city, district) fills the title row of a spreadsheet.
+    """
+    if spec.format == "xlsx":
+        title = spec.title_row.format(city=place[1], district=place[2])
+        _write_xlsx(spec, frame, path, f"{title}（{as_of.year}年{as_of.month}月）")
+        return
     writer = {
         "csv": _write_delimited,
         "txt": _write_delimited,
-        "xlsx": _write_xlsx,
         "jsonl": _write_jsonl,
         "json": _write_json,
         "parquet": _write_parquet,
@@ -42,16 +50,14 @@ def _write_delimited(spec: DatasetSpec, frame: Frame, path: Path, as_of: date) -
     path.write_bytes(buffer.getvalue().encode(spec.encoding))
 
 
-def _write_xlsx(spec: DatasetSpec, frame: Frame, path: Path, as_of: date) -> None:
+def _write_xlsx(spec: DatasetSpec, frame: Frame, path: Path, title_text: str) -> None:
     book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False})
     book.set_properties({"created": _FIXED_TIME, "author": spec.department_zh})
     sheet = book.add_worksheet("发放名册")
     title = book.add_format({"bold": True, "font_size": 14, "align": "center"})
     head = book.add_format({"bold": True, "border": 1, "bg_color": "#DDEBF7"})
     headers = spec.headers
-    sheet.merge_range(
-        0, 0, 0, len(headers) - 1, f"{spec.title_row}（{as_of.year}年{as_of.month}月）", title
-    )
+    sheet.merge_range(0, 0, 0, len(headers) - 1, title_text, title)
     sheet.write_row(1, 0, headers, head)
     for r, row in enumerate(zip(*(frame.columns[h] for h in headers), strict=True), start=2):
         for c, value in enumerate(row):

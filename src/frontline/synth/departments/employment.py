@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from frontline.synth.defects import (
+    conflicting_dates,
+    conflicting_sexes,
     corrupt_identifiers,
     mixed_dates,
     mixed_phones,
@@ -14,9 +16,8 @@ from frontline.synth.defects import (
     vary_names,
 )
 from frontline.synth.departments import people
-from frontline.synth.departments.pensions import MIXED_DATES
 from frontline.synth.departments.spec import DatasetSpec, col
-from frontline.synth.frame import Frame, with_duplicates
+from frontline.synth.frame import Frame, shuffled, with_copies
 
 if TYPE_CHECKING:
     from frontline.synth.city import City
@@ -24,21 +25,24 @@ if TYPE_CHECKING:
 
 def build(city: City, rng: np.random.Generator) -> Frame:
     pop, rates, emp, ent = city.population, city.config.rates, city.employment, city.enterprises
-    persons = emp.person
+    rows, copies = with_copies(np.arange(len(emp.person)), rng, rates.duplicate)
+    persons = emp.person[rows]
     frame = Frame(columns={}, entity=people.person_ids(city, persons))
+    frame.mark(copies, "duplicate")
     m = frame.markers
     phone, old_phone = people.phones(city, persons)
-    has_employer = emp.employer >= 0
-    employer = np.where(has_employer, emp.employer, 0)
+    has_employer = emp.employer[rows] >= 0
+    employer = np.where(has_employer, emp.employer[rows], 0)
+    birth = conflicting_dates(pop.birth_date[persons], m, rng, rates.birth_date_conflict)
     frame.columns = {
         "XM": vary_names(people.names(city, persons), m, rng, rates),
-        "XB": people.sexes(city, persons),
+        "XB": conflicting_sexes(people.sexes(city, persons), m, rng, rates.sex_conflict),
         "SFZH": corrupt_identifiers(people.id_numbers(city, persons), m, rng, rates),
-        "CSRQ": mixed_dates(pop.birth_date[persons], m, rng, MIXED_DATES),
+        "CSRQ": mixed_dates(birth, m, rng, "iso", rates.date_format),
         "GZDW": np.where(has_employer, ent.name[employer], "").tolist(),
         "TYXYDM": np.where(has_employer, ent.credit_code[employer], "").tolist(),
-        "JYZT": emp.status.tolist(),
-        "DJRQ": mixed_dates(emp.since, m, rng, MIXED_DATES),
+        "JYZT": emp.status[rows].tolist(),
+        "DJRQ": mixed_dates(emp.since[rows], m, rng, "iso", rates.date_format),
         "LXDH": mixed_phones(
             stale_values(phone, old_phone, m, rng, rates.stale_phone, "stale_phone"),
             m,
@@ -47,7 +51,7 @@ def build(city: City, rng: np.random.Generator) -> Frame:
         ),
     }
     frame.related = np.where(has_employer, ent.enterprise_id[employer], "").tolist()
-    return with_duplicates(frame, rng, rates.duplicate)
+    return shuffled(frame, rng)
 
 
 SPEC = DatasetSpec(

@@ -2,26 +2,26 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from frontline.synth.defects import corrupt_identifiers, vary_names
 from frontline.synth.departments import people
 from frontline.synth.departments.spec import DatasetSpec, col
-from frontline.synth.frame import Frame, with_duplicates
+from frontline.synth.frame import Frame, shuffled, with_copies
 from frontline.synth.households import DAUGHTER, HEAD, SON, SPOUSE
 
 if TYPE_CHECKING:
     from frontline.synth.city import City
 
-_HOSPITALS = (
-    "浙江省妇幼保健院",
-    "杭州市妇产科医院",
-    "浙江大学医学院附属第一医院",
-    "杭州市西溪医院",
-    "西湖区中医院",
-)
+
+def _hospitals(city: City) -> list[str]:
+    province, town, district = city.district.path
+    return [
+        f"{province}妇幼保健院", f"{town}妇产科医院", f"{town}第一人民医院",
+        f"{district}人民医院", f"{district}中医院",
+    ]  # fmt: skip
 
 
 def _mothers(city: City, children: np.ndarray) -> np.ndarray:
@@ -47,48 +47,53 @@ def build(city: City, rng: np.random.Generator) -> Frame:
     recent = pop.birth_date > np.datetime64(as_of, "D") - np.timedelta64(730, "D")
     babies = np.flatnonzero(recent & np.isin(pp.relation, [SON, DAUGHTER])).astype(np.int64)
     dead = np.flatnonzero(~pop.alive).astype(np.int64)
-    mothers = _mothers(city, babies)
+    # One certificate per birth or death; a copy of a row is the same certificate entered twice.
+    items = np.concatenate([babies, dead])
+    item_is_birth = np.arange(len(items)) < len(babies)
+    item_mother = np.concatenate([_mothers(city, babies), np.full(len(dead), -1, np.int64)])
+    # A newborn's name is often not chosen yet when the certificate is issued.
+    item_unnamed = item_is_birth & (rng.random(len(items)) < 0.15)
+    item_minute = rng.integers(0, 1440, len(items)).astype("timedelta64[m]")
+    item_place = np.array(_hospitals(city))[rng.integers(0, 5, len(items))]
+    rows, copies = with_copies(np.arange(len(items)), rng, rates.duplicate * 0.5)
+    persons, birth, mothers = items[rows], item_is_birth[rows], item_mother[rows]
     has_mother = mothers >= 0
-    mother_names = np.where(has_mother, pop.name[np.maximum(mothers, 0)], "").tolist()
-    mother_ids = np.where(has_mother, pop.id_number[np.maximum(mothers, 0)], "").tolist()
-    n_b, n_d = len(babies), len(dead)
-    persons = np.concatenate([babies, dead])
+    mother = np.maximum(mothers, 0)
     frame = Frame(columns={}, entity=people.person_ids(city, persons))
+    frame.mark(copies, "duplicate")
+    frame.mark(item_unnamed[rows], "name_missing")
     m = frame.markers
-    unnamed = (
-        rng.random(n_b) < 0.15
-    )  # the name is often not yet chosen when the certificate is issued
-    names = vary_names(people.names(city, persons), m, rng, rates)
-    ids = corrupt_identifiers([""] * n_b + people.id_numbers(city, dead), m, rng, rates)
-    mother_marks: list[list[str]] = [[] for _ in range(n_b)]
-    mother_ids = corrupt_identifiers(mother_ids, mother_marks, rng, rates)
-    times = pop.birth_date[babies].astype("datetime64[m]") + rng.integers(0, 1440, n_b).astype(
-        "timedelta64[m]"
+    names = vary_names(np.where(item_unnamed[rows], "", pop.name[persons]).tolist(), m, rng, rates)
+    ids = corrupt_identifiers(np.where(birth, "", pop.id_number[persons]).tolist(), m, rng, rates)
+    mother_marks: list[list[str]] = [[] for _ in range(len(rows))]
+    mother_ids = corrupt_identifiers(
+        np.where(has_mother, pop.id_number[mother], "").tolist(), mother_marks, rng, rates
     )
-    none: list[Any] = [None] * n_b
+    frame.add_markers(mother_marks, "mother_")
+    born_at = (pop.birth_date[persons].astype("datetime64[m]") + item_minute[rows]).tolist()
+    mother_names = np.where(has_mother, pop.name[mother], "").tolist()
+    deaths = pop.death_date[persons].tolist()
+    code = city.district.code
     frame.columns = {
-        "event": ["birth"] * n_b + ["death"] * n_d,
+        "event": np.where(birth, "birth", "death").tolist(),
         "certificateNo": [
-            ("R" if i < n_b else "S") + f"{city.district.code}{i + 1:08d}" for i in range(n_b + n_d)
+            ("R" if b else "S") + f"{code}{int(r) + 1:08d}"
+            for b, r in zip(birth.tolist(), rows.tolist(), strict=True)
         ],
-        "name": [("" if u else v) for u, v in zip(unnamed.tolist(), names[:n_b], strict=True)]
-        + names[n_b:],
+        "name": names,
         "sex": people.sexes(city, persons),
-        "idNo": none + ids[n_b:],
-        "birthTime": [str(t).replace("T", " ") for t in times.tolist()] + [None] * n_d,
-        "motherName": mother_names + [None] * n_d,
-        "motherIdNo": mother_ids + [None] * n_d,
-        "deathDate": none + [str(d) for d in pop.death_date[dead].tolist()],
-        "place": np.array(_HOSPITALS)[rng.integers(0, len(_HOSPITALS), n_b + n_d)].tolist(),
+        "idNo": [None if b else v for b, v in zip(birth.tolist(), ids, strict=True)],
+        "birthTime": [
+            str(t).replace("T", " ") if b else None
+            for b, t in zip(birth.tolist(), born_at, strict=True)
+        ],
+        "motherName": [v if b else None for b, v in zip(birth.tolist(), mother_names, strict=True)],
+        "motherIdNo": [v if b else None for b, v in zip(birth.tolist(), mother_ids, strict=True)],
+        "deathDate": [None if b else str(d) for b, d in zip(birth.tolist(), deaths, strict=True)],
+        "place": item_place[rows].tolist(),
     }
-    for i, marks in enumerate(mother_marks):
-        m[i].extend(f"mother_{mark}" for mark in marks)
-    for i in np.flatnonzero(unnamed).tolist():
-        m[i].append("name_missing")
-    frame.related = (
-        np.where(has_mother, pop.person_id[np.maximum(mothers, 0)], "").tolist() + [""] * n_d
-    )
-    return with_duplicates(frame, rng, rates.duplicate * 0.5)
+    frame.related = np.where(has_mother, pop.person_id[mother], "").tolist()
+    return shuffled(frame, rng)
 
 
 SPEC = DatasetSpec(

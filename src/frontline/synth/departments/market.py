@@ -9,7 +9,7 @@ import numpy as np
 from frontline.ids.arrays import CREDIT_CODE_ALPHABET
 from frontline.synth.defects import corrupt_identifiers, vary_names
 from frontline.synth.departments.spec import DatasetSpec, col
-from frontline.synth.frame import Frame, with_duplicates
+from frontline.synth.frame import Frame, shuffled, with_copies
 
 if TYPE_CHECKING:
     from frontline.synth.city import City
@@ -17,30 +17,37 @@ if TYPE_CHECKING:
 
 def build(city: City, rng: np.random.Generator) -> Frame:
     pop, rates, ent = city.population, city.config.rates, city.enterprises
-    frame = Frame(columns={}, entity=ent.enterprise_id.tolist())
+    rows, copies = with_copies(np.arange(len(ent)), rng, rates.duplicate * 0.2)
+    frame = Frame(columns={}, entity=ent.enterprise_id[rows].tolist())
+    frame.mark(copies, "duplicate")
     m = frame.markers
-    rep_marks: list[list[str]] = [[] for _ in range(len(ent))]
-    reps = ent.legal_rep
+    rep_marks: list[list[str]] = [[] for _ in range(len(rows))]
+    reps = ent.legal_rep[rows]
     frame.columns = {
         "UNISCID": corrupt_identifiers(
-            ent.credit_code.tolist(), m, rng, rates, 0.3, CREDIT_CODE_ALPHABET, CREDIT_CODE_ALPHABET
+            ent.credit_code[rows].tolist(),
+            m,
+            rng,
+            rates,
+            0.3,
+            CREDIT_CODE_ALPHABET,
+            CREDIT_CODE_ALPHABET,
         ),
-        "ENTNAME": ent.name.tolist(),
-        "ENTTYPE": ent.kind.tolist(),
-        "INDUSTRY": ent.industry.tolist(),
+        "ENTNAME": ent.name[rows].tolist(),
+        "ENTTYPE": ent.kind[rows].tolist(),
+        "INDUSTRY": ent.industry[rows].tolist(),
         "LEREP": vary_names(pop.name[reps].tolist(), rep_marks, rng, rates, 0.5),
         "LEREP_CERNO": corrupt_identifiers(
             pop.id_number[reps].tolist(), rep_marks, rng, rates, 0.5
         ),
-        "REGCAP": ent.capital.tolist(),
-        "ESTDATE": ent.established.astype("datetime64[D]").tolist(),
-        "REGSTATE": ent.status.tolist(),
-        "DOM": [f"{city.district.path[2]}{a}" for a in ent.address.tolist()],
+        "REGCAP": ent.capital[rows].tolist(),
+        "ESTDATE": ent.established[rows].astype("datetime64[D]").tolist(),
+        "REGSTATE": ent.status[rows].tolist(),
+        "DOM": [f"{city.district.path[2]}{a}" for a in ent.address[rows].tolist()],
     }
-    for marks, rep_mark in zip(m, rep_marks, strict=True):
-        marks.extend(f"legal_rep_{mark}" for mark in rep_mark)
+    frame.add_markers(rep_marks, "legal_rep_")
     frame.related = pop.person_id[reps].tolist()
-    return with_duplicates(frame, rng, rates.duplicate * 0.2)
+    return shuffled(frame, rng)
 
 
 SPEC = DatasetSpec(

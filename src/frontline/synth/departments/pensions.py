@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from frontline.synth.defects import (
+    conflicting_dates,
+    conflicting_sexes,
     corrupt_identifiers,
     mixed_dates,
     mixed_phones,
@@ -15,30 +17,33 @@ from frontline.synth.defects import (
 )
 from frontline.synth.departments import people
 from frontline.synth.departments.spec import DatasetSpec, col
-from frontline.synth.frame import Frame, with_duplicates
+from frontline.synth.frame import Frame, shuffled, with_copies
 
 if TYPE_CHECKING:
     from frontline.synth.city import City
 
-MIXED_DATES = {"iso": 0.55, "compact": 0.2, "slash": 0.15, "chinese": 0.1}
-
 
 def build(city: City, rng: np.random.Generator) -> Frame:
     pop, rates, pen = city.population, city.config.rates, city.pensions
-    persons = pen.person
+    rows, copies = with_copies(np.arange(len(pen.person)), rng, rates.duplicate)
+    persons = pen.person[rows]
     frame = Frame(columns={}, entity=people.person_ids(city, persons))
+    frame.mark(copies, "duplicate")
     m = frame.markers
     phone, old_phone = people.phones(city, persons)
-    current, previous = people.addresses(city, persons, "district")
+    current, previous = people.addresses(city, persons, "district", rng, m)
+    birth = conflicting_dates(pop.birth_date[persons], m, rng, rates.birth_date_conflict)
     frame.columns = {
         "XM": vary_names(people.names(city, persons), m, rng, rates),
-        "XB": people.sexes(city, persons),
+        "XB": conflicting_sexes(people.sexes(city, persons), m, rng, rates.sex_conflict),
         "GMSFHM": corrupt_identifiers(people.id_numbers(city, persons), m, rng, rates),
-        "CSRQ": mixed_dates(pop.birth_date[persons], m, rng, MIXED_DATES),
-        "LTXRQ": mixed_dates(pen.retired_on, m, rng, MIXED_DATES),
-        "YLJYE": [f"{v:.2f}" for v in pen.monthly.tolist()],
-        "FFZT": pen.status.tolist(),
-        "ZHFFNY": [d.strftime("%Y%m") for d in pen.last_paid.astype("datetime64[D]").tolist()],
+        "CSRQ": mixed_dates(birth, m, rng, "iso", rates.date_format),
+        "LTXRQ": mixed_dates(pen.retired_on[rows], m, rng, "iso", rates.date_format),
+        "YLJYE": [f"{v:.2f}" for v in pen.monthly[rows].tolist()],
+        "FFZT": pen.status[rows].tolist(),
+        "ZHFFNY": [
+            d.strftime("%Y%m") for d in pen.last_paid[rows].astype("datetime64[D]").tolist()
+        ],
         "LXDH": mixed_phones(
             stale_values(phone, old_phone, m, rng, rates.stale_phone, "stale_phone"),
             m,
@@ -47,7 +52,7 @@ def build(city: City, rng: np.random.Generator) -> Frame:
         ),
         "JZDZ": stale_values(current, previous, m, rng, rates.stale_address, "stale_address"),
     }
-    return with_duplicates(frame, rng, rates.duplicate)
+    return shuffled(frame, rng)
 
 
 SPEC = DatasetSpec(

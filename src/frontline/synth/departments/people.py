@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
-from frontline.synth.addresses import format_addresses
+from frontline.synth.addresses import ADDRESS_STYLES, format_addresses
 
 if TYPE_CHECKING:
     from frontline.synth.city import City
@@ -38,12 +38,32 @@ def phones(city: City, persons: npt.NDArray[np.int64]) -> tuple[list[str], list[
 
 
 def addresses(
-    city: City, persons: npt.NDArray[np.int64], style: str
+    city: City,
+    persons: npt.NDArray[np.int64],
+    style: str,
+    rng: np.random.Generator | None = None,
+    markers: list[list[str]] | None = None,
 ) -> tuple[list[str], list[str]]:
-    """Current and previous addresses of the persons' households, in one style."""
+    """Current and previous addresses of the persons' households in the source's usual
+    ``style``; with ``rng`` and ``markers``, some rows in another style (``address_format``)."""
     pop = city.population
     households = pop.people.household[persons]
-    path = city.district.path
-    current = format_addresses(pop.dwellings, households, city.communities, path, style)
-    previous = format_addresses(pop.previous_dwellings, households, city.communities, path, style)
+    styles = np.full(len(persons), ADDRESS_STYLES.index(style))
+    if rng is not None and markers is not None:
+        other = rng.random(len(persons)) < city.config.rates.address_format
+        styles[other] = rng.integers(0, len(ADDRESS_STYLES), int(other.sum()))
+        for i in np.flatnonzero(styles != ADDRESS_STYLES.index(style)).tolist():
+            markers[i].append("address_format")
+    current: list[str] = [""] * len(persons)
+    previous: list[str] = [""] * len(persons)
+    for index, name in enumerate(ADDRESS_STYLES):
+        rows = np.flatnonzero(styles == index)
+        if not len(rows):
+            continue
+        for target, dwellings in ((current, pop.dwellings), (previous, pop.previous_dwellings)):
+            texts = format_addresses(
+                dwellings, households[rows], city.communities, city.district.path, name
+            )
+            for row, text in zip(rows.tolist(), texts, strict=True):
+                target[row] = text
     return current, previous

@@ -9,7 +9,7 @@ import numpy as np
 from frontline.synth.addresses import format_addresses
 from frontline.synth.defects import corrupt_identifiers, vary_names
 from frontline.synth.departments.spec import DatasetSpec, col
-from frontline.synth.frame import Frame, with_duplicates
+from frontline.synth.frame import Frame, shuffled, with_copies
 
 if TYPE_CHECKING:
     from frontline.synth.city import City
@@ -17,43 +17,46 @@ if TYPE_CHECKING:
 
 def build(city: City, rng: np.random.Generator) -> Frame:
     pop, rates, ent, prop = city.population, city.config.rates, city.enterprises, city.properties
-    person = prop.owner_is_person
-    owner = prop.owner
+    rows, copies = with_copies(np.arange(len(prop.owner)), rng, rates.duplicate * 0.5)
+    person = prop.owner_is_person[rows]
+    owner = prop.owner[rows]
     pick_person = np.where(person, owner, 0)
     pick_ent = np.where(person, 0, owner)
     entity = np.where(person, pop.person_id[pick_person], ent.enterprise_id[pick_ent]).tolist()
     frame = Frame(columns={}, entity=entity)
+    frame.mark(copies, "duplicate")
     m = frame.markers
     ids = np.where(person, pop.id_number[pick_person], ent.credit_code[pick_ent]).tolist()
     names = np.where(person, pop.name[pick_person], ent.name[pick_ent]).tolist()
     path = city.district.path
-    households = np.maximum(prop.household, 0)
-    current = format_addresses(pop.dwellings, households, city.communities, path, "full")
-    previous = format_addresses(pop.previous_dwellings, households, city.communities, path, "full")
+    household = prop.household[rows]
+    homes = np.maximum(household, 0)
+    current = format_addresses(pop.dwellings, homes, city.communities, path, "full")
+    previous = format_addresses(pop.previous_dwellings, homes, city.communities, path, "full")
     located = [
         (p if second else c) if h >= 0 else f"{''.join(path)}{ent.address[o]}"
         for c, p, second, h, o in zip(
             current,
             previous,
-            prop.previous_dwelling.tolist(),
-            prop.household.tolist(),
+            prop.previous_dwelling[rows].tolist(),
+            household.tolist(),
             pick_ent.tolist(),
             strict=True,
         )
     ]
     frame.columns = {
-        "权利人": vary_names(names, m, rng, rates, 0.5),
+        "权利人": vary_names(names, m, rng, rates, 0.5, applicable=person),
         "证件种类": np.where(person, "居民身份证", "营业执照").tolist(),
         "证件号码": corrupt_identifiers(ids, m, rng, rates, 0.5),
-        "不动产权证号": prop.certificate.tolist(),
-        "不动产单元号": prop.unit_number.tolist(),
+        "不动产权证号": prop.certificate[rows].tolist(),
+        "不动产单元号": prop.unit_number[rows].tolist(),
         "坐落": located,
-        "建筑面积": [f"{a:.2f}" for a in prop.area_m2.tolist()],
+        "建筑面积": [f"{a:.2f}" for a in prop.area_m2[rows].tolist()],
         "规划用途": np.where(person, "住宅", "商业服务").tolist(),
-        "共有方式": np.where(prop.shared, "共同共有", "单独所有").tolist(),
-        "登记时间": [str(d) for d in prop.registered.astype("datetime64[D]").tolist()],
+        "共有方式": np.where(prop.shared[rows], "共同共有", "单独所有").tolist(),
+        "登记时间": [str(d) for d in prop.registered[rows].astype("datetime64[D]").tolist()],
     }
-    return with_duplicates(frame, rng, rates.duplicate * 0.5)
+    return shuffled(frame, rng)
 
 
 SPEC = DatasetSpec(

@@ -6,10 +6,17 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from frontline.synth.defects import corrupt_identifiers, mixed_dates, stale_values, vary_names
+from frontline.synth.defects import (
+    conflicting_dates,
+    conflicting_sexes,
+    corrupt_identifiers,
+    mixed_dates,
+    stale_values,
+    vary_names,
+)
 from frontline.synth.departments import people
 from frontline.synth.departments.spec import DatasetSpec, col
-from frontline.synth.frame import Frame, with_duplicates
+from frontline.synth.frame import Frame, shuffled, with_copies
 from frontline.synth.households import RELATIONS
 from frontline.synth.identities import old_resident_ids
 
@@ -20,32 +27,45 @@ if TYPE_CHECKING:
 def build(city: City, rng: np.random.Generator) -> Frame:
     pop, rates = city.population, city.config.rates
     unreported = ~pop.alive & (rng.random(len(pop)) < rates.death_unreported_registry)
-    persons = np.flatnonzero(~pop.migrant & (pop.alive | unreported)).astype(np.int64)
+    listed = np.flatnonzero(~pop.migrant & (pop.alive | unreported)).astype(np.int64)
+    # Cards issued before 1999 carried 15 digits; some records of people old enough to have
+    # had one were never updated (a property of the record, which a copy shares).
+    old_form = np.zeros(len(pop), dtype=np.bool_)
+    early = pop.birth_date[listed] < np.datetime64("1982-01-01")
+    old_form[listed[early & (rng.random(len(listed)) < rates.id_15_digit)]] = True
+    persons, copies = with_copies(listed, rng, rates.duplicate * 0.3)
     frame = Frame(columns={}, entity=people.person_ids(city, persons))
+    frame.mark(copies, "duplicate")
     m = frame.markers
     ids = people.id_numbers(city, persons)
-    born_early = pop.birth_date[persons] < np.datetime64("1985-01-01")
-    old = born_early & (rng.random(len(persons)) < rates.id_15_digit)
-    old_forms = old_resident_ids(pop.id_number[persons[old]])
-    for i, value in zip(np.flatnonzero(old).tolist(), old_forms.tolist(), strict=True):
+    old = old_form[persons]
+    for i, value in zip(
+        np.flatnonzero(old).tolist(),
+        old_resident_ids(pop.id_number[persons[old]]).tolist(),
+        strict=True,
+    ):
         ids[i] = value
         m[i].append("id_15_digit")
+    frame.mark(~pop.alive[persons], "death_unreported")
     current, previous = people.addresses(city, persons, "registry")
     phone, _ = people.phones(city, persons)
-    for i in np.flatnonzero(~pop.alive[persons]).tolist():
-        m[i].append("death_unreported")
+    households = pop.people.household[persons]
+    birth = conflicting_dates(pop.birth_date[persons], m, rng, rates.birth_date_conflict * 0.3)
     frame.columns = {
-        "户号": pop.household_id[pop.people.household[persons]].tolist(),
+        "户号": pop.household_id[households].tolist(),
         "姓名": vary_names(people.names(city, persons), m, rng, rates, 0.3),
-        "性别": people.sexes(city, persons),
+        "性别": conflicting_sexes(people.sexes(city, persons), m, rng, rates.sex_conflict * 0.3),
         "民族": pop.ethnicity[persons].tolist(),
         "公民身份号码": corrupt_identifiers(ids, m, rng, rates, 0.3),
-        "出生日期": mixed_dates(pop.birth_date[persons], m, rng, {"compact": 1.0}),
+        "出生日期": mixed_dates(birth, m, rng, "compact"),
         "与户主关系": np.array(RELATIONS)[pop.people.relation[persons]].tolist(),
-        "户籍地址": stale_values(current, previous, m, rng, rates.stale_address, "stale_address"),
+        # A household's registered address is updated, or not, for all its members at once.
+        "户籍地址": stale_values(
+            current, previous, m, rng, rates.stale_address, "stale_address", households
+        ),
         "联系电话": phone,
     }
-    return with_duplicates(frame, rng, rates.duplicate * 0.3)
+    return shuffled(frame, rng)
 
 
 SPEC = DatasetSpec(

@@ -9,7 +9,7 @@ import numpy as np
 from frontline.synth.defects import corrupt_identifiers, mixed_phones, stale_values, vary_names
 from frontline.synth.departments import people
 from frontline.synth.departments.spec import DatasetSpec, col
-from frontline.synth.frame import Frame, with_duplicates
+from frontline.synth.frame import Frame, shuffled, with_copies
 
 if TYPE_CHECKING:
     from frontline.synth.city import City
@@ -17,20 +17,23 @@ if TYPE_CHECKING:
 
 def build(city: City, rng: np.random.Generator) -> Frame:
     pop, rates, sub = city.population, city.config.rates, city.subsidies
-    heads = np.searchsorted(pop.people.household, sub.household).astype(np.int64)
+    rows, copies = with_copies(np.arange(len(sub.household)), rng, rates.duplicate * 1.5)
+    households = sub.household[rows]
+    heads = np.searchsorted(pop.people.household, households).astype(np.int64)
     frame = Frame(columns={}, entity=people.person_ids(city, heads))
+    frame.mark(copies, "duplicate")
     m = frame.markers
     phone, old_phone = people.phones(city, heads)
-    current, previous = people.addresses(city, heads, "short")
-    community = [city.communities[int(c)] for c in pop.dwellings.community[sub.household].tolist()]
+    current, previous = people.addresses(city, heads, "short", rng, m)
+    community = [city.communities[int(c)] for c in pop.dwellings.community[households].tolist()]
     month = f"{city.config.as_of.year}年{city.config.as_of.month}月"
     frame.columns = {
-        "序号": [],
+        "序号": [0] * len(heads),
         "户主姓名": vary_names(people.names(city, heads), m, rng, rates, 1.5),
         "身份证号码": corrupt_identifiers(people.id_numbers(city, heads), m, rng, rates, 1.5),
-        "保障类别": sub.category.tolist(),
-        "保障人数": sub.members.tolist(),
-        "月保障金额（元）": sub.monthly.tolist(),
+        "保障类别": sub.category[rows].tolist(),
+        "保障人数": sub.members[rows].tolist(),
+        "月保障金额（元）": sub.monthly[rows].tolist(),
         "所属街道": [c.street_name for c in community],
         "所属社区": [c.name for c in community],
         "家庭住址": stale_values(current, previous, m, rng, rates.stale_address, "stale_address"),
@@ -42,8 +45,7 @@ def build(city: City, rng: np.random.Generator) -> Frame:
         ),
         "发放年月": [month] * len(heads),
     }
-    frame.columns["序号"] = [0] * len(heads)
-    frame = with_duplicates(frame, rng, rates.duplicate * 1.5)
+    frame = shuffled(frame, rng)
     frame.columns["序号"] = list(range(1, len(frame) + 1))
     return frame
 
@@ -77,5 +79,5 @@ SPEC = DatasetSpec(
     identifier_column="身份证号码",
     name_column="户主姓名",
     as_of_lag_days=0,
-    title_row="杭州市西湖区城乡最低生活保障和特困供养对象发放名册",
+    title_row="{city}{district}城乡最低生活保障和特困供养对象发放名册",
 )

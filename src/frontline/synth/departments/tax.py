@@ -9,7 +9,7 @@ import numpy as np
 from frontline.ids.arrays import CREDIT_CODE_ALPHABET
 from frontline.synth.defects import corrupt_identifiers, vary_names
 from frontline.synth.departments.spec import DatasetSpec, col
-from frontline.synth.frame import Frame, with_duplicates
+from frontline.synth.frame import Frame, shuffled, with_copies
 
 if TYPE_CHECKING:
     from frontline.synth.city import City
@@ -20,15 +20,22 @@ _GRADES = np.array(["A", "B", "M", "C", "D"])
 def build(city: City, rng: np.random.Generator) -> Frame:
     pop, rates, ent = city.population, city.config.rates, city.enterprises
     year = city.config.as_of.year
-    periods = (year - 2, year - 1)
     est_year = ent.established.astype("datetime64[Y]").astype(np.int64) + 1970
-    rows = [(e, p) for p in periods for e in np.flatnonzero(est_year <= p).tolist()]
-    index = np.array([e for e, _ in rows], dtype=np.int64)
+    # One record per enterprise and tax year it existed in (of the last two).
+    pairs = [(e, p) for p in (year - 2, year - 1) for e in np.flatnonzero(est_year <= p).tolist()]
+    item_ent = np.array([e for e, _ in pairs], dtype=np.int64)
+    item_period = np.array([p for _, p in pairs], dtype=np.int64)
+    scale = np.where(ent.kind[item_ent] == "个体工商户", 2_000, 60_000)
+    item_tax = np.round(rng.lognormal(0, 1, len(pairs)) * scale, 2)
+    item_grade = _GRADES[rng.choice(5, len(pairs), p=[0.3, 0.45, 0.15, 0.07, 0.03])]
+    rows, copies = with_copies(np.arange(len(pairs)), rng, rates.duplicate)
+    index = item_ent[rows]
     frame = Frame(columns={}, entity=ent.enterprise_id[index].tolist())
+    frame.mark(copies, "duplicate")
     m = frame.markers
     reps = ent.legal_rep[index]
     rep_marks: list[list[str]] = [[] for _ in range(len(index))]
-    scale = np.where(ent.kind[index] == "个体工商户", 2_000, 60_000)
+    office = f"国家税务总局{city.district.path[1]}{city.district.path[2]}税务局"
     frame.columns = {
         "纳税人识别号": corrupt_identifiers(
             ent.credit_code[index].tolist(),
@@ -45,19 +52,14 @@ def build(city: City, rng: np.random.Generator) -> Frame:
             pop.id_number[reps].tolist(), rep_marks, rng, rates
         ),
         "登记注册类型": ent.kind[index].tolist(),
-        "税款所属期": [f"{p}年度" for _, p in rows],
-        "应纳税额（元）": [
-            f"{v:.2f}" for v in np.round(rng.lognormal(0, 1, len(index)) * scale, 2).tolist()
-        ],
-        "纳税信用等级": _GRADES[
-            rng.choice(5, len(index), p=[0.3, 0.45, 0.15, 0.07, 0.03])
-        ].tolist(),
-        "主管税务机关": [f"国家税务总局杭州市{city.district.path[2]}税务局"] * len(index),
+        "税款所属期": [f"{p}年度" for p in item_period[rows].tolist()],
+        "应纳税额（元）": [f"{v:.2f}" for v in item_tax[rows].tolist()],
+        "纳税信用等级": item_grade[rows].tolist(),
+        "主管税务机关": [office] * len(index),
     }
-    for marks, rep_mark in zip(m, rep_marks, strict=True):
-        marks.extend(f"legal_rep_{mark}" for mark in rep_mark)
+    frame.add_markers(rep_marks, "legal_rep_")
     frame.related = pop.person_id[reps].tolist()
-    return with_duplicates(frame, rng, rates.duplicate)
+    return shuffled(frame, rng)
 
 
 SPEC = DatasetSpec(

@@ -8,7 +8,7 @@ import numpy as np
 
 from frontline.synth.defects import corrupt_identifiers, vary_names
 from frontline.synth.departments.spec import DatasetSpec, col
-from frontline.synth.frame import Frame, with_duplicates
+from frontline.synth.frame import Frame, shuffled, with_copies
 
 if TYPE_CHECKING:
     from frontline.synth.city import City
@@ -16,25 +16,27 @@ if TYPE_CHECKING:
 
 def build(city: City, rng: np.random.Generator) -> Frame:
     pop, rates, ent, veh = city.population, city.config.rates, city.enterprises, city.vehicles
-    person = veh.owner_is_person
-    pick_person = np.where(person, veh.owner, 0)
-    pick_ent = np.where(person, 0, veh.owner)
+    rows, copies = with_copies(np.arange(len(veh.owner)), rng, rates.duplicate)
+    person = veh.owner_is_person[rows]
+    pick_person = np.where(person, veh.owner[rows], 0)
+    pick_ent = np.where(person, 0, veh.owner[rows])
     entity = np.where(person, pop.person_id[pick_person], ent.enterprise_id[pick_ent]).tolist()
     frame = Frame(columns={}, entity=entity)
+    frame.mark(copies, "duplicate")
     m = frame.markers
     names = np.where(person, pop.name[pick_person], ent.name[pick_ent]).tolist()
     ids = np.where(person, pop.id_number[pick_person], ent.credit_code[pick_ent]).tolist()
     frame.columns = {
-        "hphm": veh.plate.tolist(),
-        "cllx": veh.kind.tolist(),
-        "clpp": veh.brand.tolist(),
-        "syr": vary_names(names, m, rng, rates),
+        "hphm": veh.plate[rows].tolist(),
+        "cllx": veh.kind[rows].tolist(),
+        "clpp": veh.brand[rows].tolist(),
+        "syr": vary_names(names, m, rng, rates, applicable=person),
         "sfzmmc": np.where(person, "居民身份证", "统一社会信用代码证书").tolist(),
         "sfzmhm": corrupt_identifiers(ids, m, rng, rates),
-        "ccdjrq": [str(d) for d in veh.registered.astype("datetime64[D]").tolist()],
+        "ccdjrq": [str(d) for d in veh.registered[rows].astype("datetime64[D]").tolist()],
         "zt": ["正常"] * len(entity),
     }
-    return with_duplicates(frame, rng, rates.duplicate)
+    return shuffled(frame, rng)
 
 
 SPEC = DatasetSpec(
