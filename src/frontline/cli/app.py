@@ -9,7 +9,7 @@ from frontline import __version__
 
 def build_app() -> typer.Typer:
     """Assemble the command tree; nothing is created at import time."""
-    from frontline.cli import demo, ids, synth
+    from frontline.cli import demo, ids, integrate, synth
 
     app = typer.Typer(
         name="frontline",
@@ -29,6 +29,7 @@ def build_app() -> typer.Typer:
     synth.register(app)
     demo.register(app)
     ids.register(app)
+    integrate.register(app)
     return app
 
 

@@ -1,0 +1,266 @@
+"""Probabilistic linking of the residue: records whose identifier is missing, broken or
+contradicted are matched with Splink against the records already linked by identifier.
+
+Each residue record goes to the entity of its best match when the match probability reaches the
+link threshold; between the review and link thresholds it waits for a steward's decision; below,
+it stays unlinked. Matching is against records, never chained through other residue records, so
+one doubtful record cannot pull others along.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import duckdb
+import splink.comparison_level_library as cll
+import splink.comparison_library as cl
+from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+from splink.internals.comparison_level_creator import ComparisonLevelCreator
+from splink.internals.exceptions import SplinkException
+
+from frontline.ids.sql import quote_identifier as q
+from frontline.ids.sql import resident_normalized
+
+PROBABILISTIC = "probabilistic"
+
+
+@dataclass(frozen=True)
+class ResidueSettings:
+    link_threshold: float = 0.95
+    """At or above: the record is linked to the entity of its best match."""
+    review_threshold: float = 0.5
+    """From here up to the link threshold: the pair goes to a steward's review list."""
+    u_sample_pairs: float = 2e6
+    seed: int = 1
+
+
+@dataclass(frozen=True)
+class ResidueResult:
+    residue: int
+    linked: int
+    review: int
+    unmatched: int
+    note: str = ""
+    """Why no record could be matched, when the model could not be trained."""
+
+
+def _id_comparison() -> cl.CustomComparison:
+    # A residue identifier is never equal to a valid one (it would not be in the residue), but a
+    # mistyped one is one edit away from the person's own number. These weights are set, not
+    # trained: training pairs between valid numbers never show a one-edit difference.
+    def fixed(level: ComparisonLevelCreator, m: float, u: float) -> ComparisonLevelCreator:
+        return level.configure(
+            m_probability=m, u_probability=u, fix_m_probability=True, fix_u_probability=True
+        )
+
+    return cl.CustomComparison(
+        output_column_name="id_norm",
+        comparison_levels=[
+            cll.CustomLevel("id_norm_l IS NULL OR id_norm_r IS NULL").configure(is_null_level=True),
+            fixed(cll.CustomLevel("id_norm_l = id_norm_r"), 0.9, 1e-8),
+            fixed(cll.CustomLevel("damerau_levenshtein(id_norm_l, id_norm_r) <= 1"), 0.09, 1e-6),
+            fixed(cll.ElseLevel(), 0.01, 0.999),
+        ],
+    )
+
+
+def _name_comparison() -> cl.CustomComparison:
+    return cl.CustomComparison(
+        output_column_name="name",
+        comparison_levels=[
+            cll.CustomLevel("name_l IS NULL OR name_r IS NULL").configure(is_null_level=True),
+            cll.ExactMatchLevel("name"),
+            cll.CustomLevel("name_key_l = name_key_r", label_for_charts="same pinyin"),
+            cll.CustomLevel(
+                "jaro_winkler_similarity(name_key_l, name_key_r) >= 0.9",
+                label_for_charts="close pinyin",
+            ),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _date_comparison() -> cl.CustomComparison:
+    return cl.CustomComparison(
+        output_column_name="birth_date",
+        comparison_levels=[
+            cll.NullLevel("birth_date"),
+            cll.ExactMatchLevel("birth_date"),
+            cll.CustomLevel(
+                "year(birth_date_l) = year(birth_date_r) "
+                "AND month(birth_date_l) = day(birth_date_r) "
+                "AND day(birth_date_l) = month(birth_date_r)",
+                label_for_charts="day and month swapped",
+            ),
+            cll.CustomLevel("abs(date_diff('day', birth_date_l, birth_date_r)) <= 10"),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _settings() -> SettingsCreator:
+    return SettingsCreator(
+        link_type="link_only",
+        comparisons=[
+            _id_comparison(),
+            _name_comparison(),
+            _date_comparison(),
+            cl.ExactMatch("sex"),
+            cl.ExactMatch("phone"),
+            cl.JaroWinklerAtThresholds("address", [0.95, 0.85]),
+        ],
+        blocking_rules_to_generate_predictions=[
+            block_on("birth_date"),
+            block_on("name_key"),
+            block_on("phone"),
+            block_on("substr(id_norm, 1, 14)"),
+            block_on("substr(id_norm, 7, 12)"),
+        ],
+        retain_matching_columns=False,
+    )
+
+
+def _profile_sql(records: str, outcome: str) -> str:
+    # The record's own birth date and sex where it states them, else those of its identifier.
+    normalized = resident_normalized(q("id_number__raw"))
+    return f"""
+        SELECT _source || ':' || _file || ':' || _row AS unique_id, name, name__key AS name_key,
+            coalesce(birth_date, id_number__birth_date) AS birth_date,
+            coalesce(sex, id_number__sex) AS sex, phone, address,
+            CASE WHEN length({normalized}) = 18 THEN {normalized} END AS id_norm,
+            _entity_key AS entity_key
+        FROM {q(records)} WHERE _outcome = '{outcome}'
+    """
+
+
+def link_person_residue(
+    con: duckdb.DuckDBPyConnection, records: str, settings: ResidueSettings | None = None
+) -> ResidueResult:
+    """Link the residue rows of ``records`` (the routed person records) in place.
+
+    Linked rows get outcome ``probabilistic`` with the entity key and ``_confidence``; the others
+    become quarantined with reason ``review_pending`` or ``unmatched``. Pairs for review are left
+    in table ``review_candidates``.
+    """
+    chosen = settings or ResidueSettings()
+    con.execute(f"CREATE OR REPLACE TABLE residue_left AS {_profile_sql(records, 'residue')}")
+    con.execute(
+        f"CREATE OR REPLACE TABLE residue_reference AS {_profile_sql(records, 'identifier')}"
+    )
+    residue = con.execute("SELECT count(*) FROM residue_left").fetchall()[0][0]
+    con.execute(
+        "CREATE OR REPLACE TABLE residue_best (unique_id VARCHAR, entity_key VARCHAR, "
+        "reference_id VARCHAR, probability DOUBLE)"
+    )
+    note = ""
+    if residue:
+        try:
+            _predict(con, chosen)
+        except SplinkException as error:
+            # Too few records to learn from (a tiny city, a first small delivery): every residue
+            # record stays unmatched rather than being linked by an untrained model.
+            note = f"the matching model could not be trained: {str(error).splitlines()[0]}"
+    con.execute(f"ALTER TABLE {q(records)} ADD COLUMN IF NOT EXISTS _confidence DOUBLE")
+    con.execute(
+        f"""
+        UPDATE {q(records)} AS r SET
+            _outcome = CASE WHEN b.probability >= ? THEN '{PROBABILISTIC}' ELSE 'quarantined' END,
+            _reason = CASE WHEN b.probability >= ? THEN r._reason
+                           WHEN b.probability >= ? THEN 'review_pending' ELSE 'unmatched' END,
+            _entity_key = CASE WHEN b.probability >= ? THEN b.entity_key END,
+            _confidence = b.probability
+        FROM (SELECT l.unique_id, b.entity_key, coalesce(b.probability, 0) AS probability
+              FROM residue_left l LEFT JOIN residue_best b USING (unique_id)) AS b
+        WHERE r._outcome = 'residue' AND r._source || ':' || r._file || ':' || r._row = b.unique_id
+        """,
+        [
+            chosen.link_threshold,
+            chosen.link_threshold,
+            chosen.review_threshold,
+            chosen.link_threshold,
+        ],
+    )
+    con.execute(
+        "CREATE OR REPLACE TABLE review_candidates AS SELECT unique_id, reference_id, entity_key, "
+        "probability FROM residue_best WHERE probability >= ? AND probability < ?",
+        [chosen.review_threshold, chosen.link_threshold],
+    )
+    counts = con.execute(
+        f"SELECT count(*) FILTER (_outcome = '{PROBABILISTIC}'), "
+        "count(*) FILTER (_reason = 'review_pending'), count(*) FILTER (_reason = 'unmatched') "
+        f"FROM {q(records)}"
+    ).fetchall()[0]
+    return ResidueResult(residue, counts[0], counts[1], counts[2], note)
+
+
+def _predict(con: duckdb.DuckDBPyConnection, chosen: ResidueSettings) -> None:
+    api = DuckDBAPI(connection=con)
+    left = api.register("residue_left")
+    reference = api.register("residue_reference")
+    linker = Linker([left, reference], _settings(), log_level=None)
+    # Splink reports untrained levels through logging; the run summary says what matters.
+    logging.getLogger("splink").setLevel(logging.ERROR)
+    training = linker.training
+    training.estimate_probability_two_random_records_match(
+        [block_on("name", "birth_date")], recall=0.8
+    )
+    training.estimate_u_using_random_sampling(max_pairs=chosen.u_sample_pairs, seed=chosen.seed)
+    training.estimate_parameters_using_expectation_maximisation(block_on("birth_date"))
+    training.estimate_parameters_using_expectation_maximisation(block_on("name_key"))
+    predictions = linker.inference.predict(
+        threshold_match_probability=chosen.review_threshold, warning_mode="never"
+    )
+    # Splink does not promise which input is on the left: find the residue side of each pair.
+    con.execute(
+        f"""
+        INSERT INTO residue_best
+        WITH pairs AS (
+            SELECT CASE WHEN l.unique_id IS NULL THEN p.unique_id_r ELSE p.unique_id_l END AS rid,
+                   CASE WHEN l.unique_id IS NULL THEN p.unique_id_l ELSE p.unique_id_r END AS refid,
+                   p.match_probability
+            FROM {q(predictions.physical_name)} p
+            LEFT JOIN residue_left l ON l.unique_id = p.unique_id_l
+        )
+        SELECT rid, arg_max(r.entity_key, match_probability), arg_max(refid, match_probability),
+               max(match_probability)
+        FROM pairs JOIN residue_reference r ON r.unique_id = pairs.refid
+        GROUP BY rid
+        """
+    )
+    api.delete_tables_created_by_splink_from_db()  # type: ignore[no-untyped-call]
+
+
+RULE = "rule"
+
+
+def link_enterprise_residue(con: duckdb.DuckDBPyConnection, records: str) -> ResidueResult:
+    """Link enterprise residue rows by their registered name, which the law makes unique: a
+    residue record whose name is the name of exactly one enterprise linked by credit code joins
+    it (outcome ``rule``); the others stay unmatched."""
+    con.execute(
+        f"""
+        UPDATE {q(records)} AS r SET
+            _outcome = CASE WHEN m.entity_key IS NOT NULL THEN '{RULE}' ELSE 'quarantined' END,
+            _reason = CASE WHEN m.entity_key IS NOT NULL THEN r._reason ELSE 'unmatched' END,
+            _entity_key = m.entity_key
+        FROM (
+            SELECT x._source, x._file, x._row, any_value(k.entity_key) AS entity_key
+            FROM {q(records)} x
+            LEFT JOIN (
+                SELECT name, min(_entity_key) AS entity_key FROM {q(records)}
+                WHERE _outcome = 'identifier' AND name IS NOT NULL
+                GROUP BY name HAVING count(DISTINCT _entity_key) = 1
+            ) k ON k.name = x.name
+            WHERE x._outcome = 'residue'
+            GROUP BY ALL
+        ) AS m
+        WHERE r._outcome = 'residue' AND (r._source, r._file, r._row) = (m._source, m._file, m._row)
+        """
+    )
+    residue, linked, unmatched = con.execute(
+        f"SELECT count(*) FILTER (_outcome IN ('{RULE}') OR _reason = 'unmatched'), "
+        f"count(*) FILTER (_outcome = '{RULE}'), count(*) FILTER (_reason = 'unmatched') "
+        f"FROM {q(records)}"
+    ).fetchall()[0]
+    return ResidueResult(residue, linked, 0, unmatched)

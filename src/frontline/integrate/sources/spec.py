@@ -1,0 +1,134 @@
+"""The declarative description of one department dataset (a source)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from frontline.integrate.fields import entity_types
+
+Format = Literal["csv", "xlsx", "jsonl", "json", "parquet", "table"]
+ENCODINGS = ("utf-8", "utf-8-sig", "gbk", "gb18030")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class FieldSpec(_Model):
+    """Where a canonical field comes from in this source, and how much to trust it."""
+
+    column: str = Field(min_length=1)
+    priority: int = Field(default=0, ge=0, le=100)
+    """Survivorship: among sources that disagree, the higher priority wins."""
+
+
+class SkipRule(_Model):
+    """Rows that are not records, such as a roster's 合计 (total) line."""
+
+    column: str = Field(min_length=1)
+    values: list[str] = Field(min_length=1)
+
+
+class TableLocation(_Model):
+    """A database table read through SQLAlchemy; the URL comes from an environment variable."""
+
+    url_env: str = Field(min_length=1, pattern=r"^[A-Z][A-Z0-9_]*$")
+    table: str = Field(min_length=1)
+    schema_name: str | None = Field(default=None, alias="schema")
+
+
+class SourceSpec(_Model):
+    """One department dataset: where it is, how to read it, what its columns mean."""
+
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)
+    department: str = Field(min_length=1)
+    """The owning department's name, as its staff write it (quality issues are routed there)."""
+    department_key: str = Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)
+    entity: str
+    format: Format
+    location: str | None = None
+    """A file or glob, relative to the data folder; not used with ``format: table``."""
+    table: TableLocation | None = None
+    encoding: str | None = None
+    """Detected when not given: UTF-8 with or without BOM, GBK or GB18030."""
+    delimiter: str = Field(default=",", min_length=1, max_length=1)
+    header_row: int = Field(default=1, ge=1)
+    """The 1-based row holding the headers; rows above it (titles) are skipped."""
+    sheet: str | int | None = None
+    records_path: str | None = None
+    """For one JSON document: the key holding the list of records."""
+    skip: list[SkipRule] = Field(default_factory=list)
+    """Rows that are no records at all (totals); they are counted as skipped."""
+    only: SkipRule | None = None
+    """Keep only rows whose column holds one of the values: one file can hold several entity
+    types (a property register lists persons and enterprises), each described by a source of
+    its own. The other rows are counted as belonging elsewhere."""
+    as_of: date
+    """The date the department extracted the data (for recency and staleness)."""
+    fields: dict[str, FieldSpec]
+    attributes: dict[str, str] = Field(default_factory=dict)
+    """Source-specific columns kept as they are (e.g. a pension's payment status) for rules."""
+
+    @field_validator("fields", mode="before")
+    @classmethod
+    def _shorthand(cls, value: object) -> object:
+        # `name: XM` is short for `name: {column: XM}`.
+        if isinstance(value, dict):
+            return {k: {"column": v} if isinstance(v, str) else v for k, v in value.items()}
+        return value
+
+    @field_validator("entity")
+    @classmethod
+    def _known_entity(cls, value: str) -> str:
+        known = entity_types()
+        if value not in known:
+            raise ValueError(f"unknown entity type {value!r}; known: {', '.join(known)}")
+        return value
+
+    @field_validator("encoding")
+    @classmethod
+    def _known_encoding(cls, value: str | None) -> str | None:
+        if value is not None and value.lower() not in ENCODINGS:
+            raise ValueError(f"unsupported encoding {value!r}; use one of {', '.join(ENCODINGS)}")
+        return value.lower() if value else value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> SourceSpec:
+        problems = self.problems()
+        if problems:
+            raise ValueError(problems[0][1])
+        return self
+
+    def problems(self) -> list[tuple[tuple[str, ...], str]]:
+        """What makes the spec unusable as a whole, each with the key path it concerns."""
+        found: list[tuple[tuple[str, ...], str]] = []
+        entity = entity_types()[self.entity]
+        for name in self.fields:
+            if entity.field(name) is None:
+                known = ", ".join(entity.field_names)
+                found.append(
+                    (("fields", name), f"unknown field for entity {self.entity}; known: {known}")
+                )
+        if entity.identifier.name not in self.fields:
+            found.append(
+                (
+                    ("fields",),
+                    f"the {self.entity} identifier {entity.identifier.name!r} must be mapped",
+                )
+            )
+        for name in sorted(set(self.attributes) & set(self.fields)):
+            found.append((("attributes", name), "is both a field and an attribute"))
+        if self.format == "table" and self.table is None:
+            found.append((("format",), "format table needs a `table:` with url_env and table"))
+        if self.format != "table" and not self.location:
+            found.append((("format",), f"format {self.format} needs a `location:` (file or glob)"))
+        return found
+
+    def columns(self) -> dict[str, str]:
+        """Every column read, by the name it gets in the workspace (fields and attributes)."""
+        mapped = {name: spec.column for name, spec in self.fields.items()}
+        mapped.update(self.attributes)
+        return mapped

@@ -1,0 +1,1 @@
+"""Alembic migrations of the serving database (run them through `frontline.store.schema`)."""

@@ -1,0 +1,80 @@
+import threading
+from pathlib import Path
+
+import pytest
+from sqlalchemy import JSON, Column, Engine, MetaData, Table, text
+from sqlalchemy.exc import IntegrityError
+
+from frontline.store import create_engine_for, write_transaction
+from frontline.store.engine import SQLITE_BUSY_TIMEOUT_MS
+
+
+def test_sqlite_file_gets_wal_foreign_keys_and_a_busy_timeout(tmp_path: Path) -> None:
+    engine = create_engine_for(f"sqlite:///{tmp_path / 'nested' / 'folder' / 'f.db'}")
+    with engine.connect() as connection:
+        pragma = {
+            name: connection.exec_driver_sql(f"PRAGMA {name}").scalar()
+            for name in ("journal_mode", "foreign_keys", "busy_timeout", "synchronous")
+        }
+    engine.dispose()
+    assert pragma == {
+        "journal_mode": "wal",
+        "foreign_keys": 1,
+        "busy_timeout": SQLITE_BUSY_TIMEOUT_MS,
+        "synchronous": 1,  # NORMAL
+    }
+    assert (tmp_path / "nested" / "folder" / "f.db").exists()
+
+
+def test_foreign_keys_are_enforced(engine: Engine) -> None:
+    with pytest.raises(IntegrityError), write_transaction(engine) as connection:
+        connection.execute(
+            text(
+                "INSERT INTO record_links (source, file, row, entity_id, status, run_id) "
+                "VALUES ('s', 'f', 1, 'P404', 'linked', 1)"
+            )
+        )
+
+
+def test_a_write_transaction_makes_another_writer_wait(tmp_path: Path) -> None:
+    # BEGIN IMMEDIATE: the second writer blocks on BEGIN (busy timeout) instead of failing.
+    engine = create_engine_for(f"sqlite:///{tmp_path / 'f.db'}")
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE t (n INTEGER)"))
+    order: list[str] = []
+    entered = threading.Event()
+
+    def second() -> None:
+        entered.wait()
+        with write_transaction(engine) as connection:
+            order.append("second")
+            connection.execute(text("INSERT INTO t VALUES (2)"))
+
+    thread = threading.Thread(target=second)
+    thread.start()
+    with write_transaction(engine) as connection:
+        connection.execute(text("INSERT INTO t VALUES (1)"))
+        entered.set()
+        thread.join(timeout=0.5)
+        order.append("first")
+    thread.join()
+    engine.dispose()
+    assert order == ["first", "second"]
+
+
+def test_json_is_written_canonically(tmp_path: Path) -> None:
+    # Sorted keys and no spaces, so that equal values are equal text on SQLite.
+    engine = create_engine_for(f"sqlite:///{tmp_path / 'f.db'}")
+    table = Table("t", MetaData(), Column("doc", JSON))
+    with engine.begin() as connection:
+        table.create(connection)
+        connection.execute(table.insert(), {"doc": {"b": 1, "a": "名"}})
+        stored = connection.exec_driver_sql("SELECT doc FROM t").scalar()
+    engine.dispose()
+    assert stored == '{"a":"名","b":1}'
+
+
+def test_postgresql_pool_checks_connections() -> None:
+    engine = create_engine_for("postgresql+psycopg://u:p@localhost:1/db")
+    assert engine.pool._pre_ping
+    engine.dispose()
