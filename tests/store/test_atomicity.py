@@ -5,7 +5,6 @@ from typing import TypeVar
 
 import pytest
 from sqlalchemy import Engine, func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from frontline.store import (
@@ -13,6 +12,7 @@ from frontline.store import (
     IntegrationRun,
     LinkRow,
     Publisher,
+    PublishError,
     golden_record,
     latest_run,
     publish,
@@ -79,7 +79,7 @@ def fail_after_everything(p: Publisher, c: City) -> None:
 
 
 def fail_at_finish(p: Publisher, c: City) -> None:
-    # Staged links are folded in at the end: a link to an unknown entity fails only then.
+    # Links are checked at the end: a link to an unknown entity fails only then.
     p.golden(c.golden())
     p.links([*c.links(), LinkRow("health", "x.csv", 1, "P000000999", "linked")])
 
@@ -89,7 +89,7 @@ FAILURES: dict[str, tuple[Callable[[Publisher, City], None], type[Exception]]] =
     "in-golden": (fail_in_golden, InjectedError),
     "in-links": (fail_in_links, InjectedError),
     "after-everything": (fail_after_everything, InjectedError),
-    "at-finish": (fail_at_finish, IntegrityError),
+    "at-finish": (fail_at_finish, PublishError),
 }
 
 

@@ -2,10 +2,11 @@ import threading
 from pathlib import Path
 
 import pytest
-from sqlalchemy import JSON, Column, Engine, MetaData, Table, text
+from sqlalchemy import JSON, Column, Engine, MetaData, Table, select, text
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
-from frontline.store import create_engine_for, write_transaction
+from frontline.store import IdCounter, create_engine_for, write_session, write_transaction
 from frontline.store.engine import SQLITE_BUSY_TIMEOUT_MS
 
 
@@ -30,8 +31,8 @@ def test_foreign_keys_are_enforced(engine: Engine) -> None:
     with pytest.raises(IntegrityError), write_transaction(engine) as connection:
         connection.execute(
             text(
-                "INSERT INTO record_links (source, file, row, entity_id, status, run_id) "
-                "VALUES ('s', 'f', 1, 'P404', 'linked', 1)"
+                'INSERT INTO golden_records (entity_id, entity_type, "values", provenance, '
+                "version, updated_run) VALUES ('P404', 'person', '{}', '{}', 1, 1)"
             )
         )
 
@@ -78,3 +79,19 @@ def test_postgresql_pool_checks_connections() -> None:
     engine = create_engine_for("postgresql+psycopg://u:p@localhost:1/db")
     assert engine.pool._pre_ping
     engine.dispose()
+
+
+def add_counter_then_fail(engine: Engine) -> None:
+    with write_session(engine) as session:
+        session.add(IdCounter(entity_type="building", prefix="B", next_value=1))
+        raise RuntimeError("no")
+
+
+def test_a_write_session_commits_or_rolls_back(engine: Engine) -> None:
+    with write_session(engine) as session:
+        session.add(IdCounter(entity_type="vehicle", prefix="V", next_value=1))
+    with pytest.raises(RuntimeError, match="no"):
+        add_counter_then_fail(engine)
+    with Session(engine) as session:
+        types = set(session.scalars(select(IdCounter.entity_type)))
+    assert types == {"person", "enterprise", "vehicle"}

@@ -1,7 +1,7 @@
 """Publishing runs: first publish, republish, history, full and incremental scope."""
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, inspect, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -356,3 +356,46 @@ def test_publisher_methods_may_be_called_per_batch(engine: Engine) -> None:
         assert count(session, "golden_records") == 6
         names = session.scalars(select(GoldenHistory.value).where(GoldenHistory.field == "name"))
         assert len(list(names)) == 6
+
+
+@pytest.mark.parametrize("existing", [False, True], ids=["into-empty", "into-stage"])
+def test_links_to_unknown_entities_are_refused(engine: Engine, existing: bool) -> None:
+    city = City(engine, 2)
+    if existing:
+        publish_city(engine, city)
+    dangling = LinkRow("health", "x.csv", 7, "P000000999", "linked")
+    with pytest.raises(PublishError, match=r"health x\.csv row 7 → P000000999"):
+        publish(engine, new_run(engine), replace=False, links=[*city.links(), dangling])
+    # The index dropped for the load into an empty table is back after the rollback.
+    indexes = {index["name"] for index in inspect(engine).get_indexes("record_links")}
+    assert indexes == {"ix_record_links_entity_id", "ix_record_links_run_id"}
+
+
+def test_field_names_are_taken_literally(engine: Engine) -> None:
+    # A dot or a Chinese character in a field name is part of the name, not a JSON path.
+    [entity_id] = City(engine, 1).ids
+    values = {"地址.省": "浙江", "a[0]": 1}
+    for run_values in (values, {"地址.省": "江苏", "a[0]": 1}):
+        publish(
+            engine,
+            new_run(engine),
+            replace=True,
+            entities=[EntityRow(entity_id, "person", "k")],
+            golden=[GoldenRow(entity_id, "person", run_values, provenance(run_values))],
+        )
+    with Session(engine) as session:
+        history = [(h.field, h.value) for h in golden_history(session, entity_id)]
+        assert history == [("地址.省", "浙江")]
+
+
+def test_a_merged_entity_may_come_before_its_survivor(engine: Engine) -> None:
+    loser, survivor = City(engine, 2).ids
+    entities = [
+        EntityRow(loser, "person", "甲", "merged", survivor),
+        EntityRow(survivor, "person", "乙"),
+    ]
+    publish(engine, new_run(engine), replace=True, entities=entities)
+    with Session(engine) as session:
+        merged = entity(session, loser)
+        assert merged is not None
+        assert merged.merged_into == survivor

@@ -11,9 +11,19 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, DateTime, Dialect, MetaData, column, or_
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    DateTime,
+    Dialect,
+    MetaData,
+    String,
+    Text,
+    column,
+    or_,
+)
 from sqlalchemy.orm import DeclarativeBase
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy.types import TypeDecorator, TypeEngine
 
 # Deterministic constraint names, so migrations can name what they alter or drop.
 NAMING_CONVENTION = {
@@ -37,6 +47,18 @@ JSON_DOCUMENT = JSON()
 def canonical_json(value: object) -> str:
     """JSON text with sorted keys and no spaces: equal values give equal text on SQLite."""
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def code(length: int | None = None) -> TypeEngine[str]:
+    """The type of a code or key column: entity ids and types, source names, file paths.
+
+    Compared byte by byte everywhere: on PostgreSQL with the "C" collation, since the
+    database's locale (en_US, zh_CN) would make every index comparison of an id a slow
+    locale-aware one — a third of the time it takes to load two million links.
+    """
+    if length is None:
+        return Text().with_variant(Text(collation="C"), "postgresql")
+    return String(length).with_variant(String(length, collation="C"), "postgresql")
 
 
 class UtcDateTime(TypeDecorator[datetime]):

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import BigInteger, Connection, Engine, String, insert, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
-from frontline.store.base import Base
+from frontline.store.base import Base, code
 from frontline.store.engine import write_transaction
 
 ID_DIGITS = 9
@@ -31,7 +31,7 @@ class IdCounter(Base):
 
     __tablename__ = "id_counters"
 
-    entity_type: Mapped[str] = mapped_column(String(32), primary_key=True)
+    entity_type: Mapped[str] = mapped_column(code(32), primary_key=True)
     prefix: Mapped[str] = mapped_column(String(8), unique=True)
     """Unique, so that an id alone tells its entity type and two types never collide."""
     next_value: Mapped[int] = mapped_column(BigInteger)

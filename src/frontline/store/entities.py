@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint, select
+from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from frontline.store.base import Base, one_of
+from frontline.store.base import Base, code, one_of
 
 ENTITY_STATUSES = ("active", "merged", "retired")
 
@@ -25,14 +25,17 @@ class Entity(Base):
         one_of("status", ENTITY_STATUSES, name="status"),
     )
 
-    entity_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    entity_id: Mapped[str] = mapped_column(code(32), primary_key=True)
     """E.g. `P000000123`: the type's prefix and a number from its counter (see `counters`)."""
-    entity_type: Mapped[str] = mapped_column(String(32))
-    entity_key: Mapped[str] = mapped_column(Text)
+    entity_type: Mapped[str] = mapped_column(code(32))
+    entity_key: Mapped[str] = mapped_column(code())
     """The normalised identifier (resident ID, credit code), or a synthetic key for an entity
     born from a cluster of records without one. Unique per type."""
     status: Mapped[str] = mapped_column(String(16))
-    merged_into: Mapped[str | None] = mapped_column(ForeignKey("entities.entity_id"))
+    # Checked at commit: a publish may name a survivor it inserts later in the same batch.
+    merged_into: Mapped[str | None] = mapped_column(
+        ForeignKey("entities.entity_id", deferrable=True, initially="DEFERRED")
+    )
     # Run ids in the bulk-loaded tables carry no foreign key: only the publisher writes them,
     # for a run it has checked, and on PostgreSQL a check costs a row lock per row.
     created_run: Mapped[int] = mapped_column(Integer)

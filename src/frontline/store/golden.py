@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Integer, String, select
+from sqlalchemy import ForeignKey, Index, Integer, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from frontline.store.base import JSON_DOCUMENT, Base, JsonObject
+from frontline.store.base import JSON_DOCUMENT, Base, JsonObject, code
 
 
 class GoldenRecord(Base):
@@ -23,7 +23,7 @@ class GoldenRecord(Base):
     __tablename__ = "golden_records"
 
     entity_id: Mapped[str] = mapped_column(ForeignKey("entities.entity_id"), primary_key=True)
-    entity_type: Mapped[str] = mapped_column(String(32))
+    entity_type: Mapped[str] = mapped_column(code(32))
     values: Mapped[JsonObject] = mapped_column(JSON_DOCUMENT)
     """Field name → surviving value."""
     provenance: Mapped[JsonObject] = mapped_column(JSON_DOCUMENT)
@@ -48,7 +48,7 @@ class GoldenHistory(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     entity_id: Mapped[str] = mapped_column(ForeignKey("entities.entity_id"))
-    field: Mapped[str] = mapped_column(String(64))
+    field: Mapped[str] = mapped_column(code(64))
     value: Mapped[Any] = mapped_column(JSON_DOCUMENT, nullable=True)
     provenance: Mapped[JsonObject | None] = mapped_column(JSON_DOCUMENT)
     valid_from_run: Mapped[int] = mapped_column(Integer)

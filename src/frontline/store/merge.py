@@ -29,8 +29,12 @@ from sqlalchemy import (
     select,
     true,
     tuple_,
+    union_all,
 )
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 
 from frontline.store.base import JSON_DOCUMENT
 from frontline.store.entities import Entity
@@ -53,9 +57,29 @@ def upsert(connection: Connection, table: Table) -> Any:
     return dialect.insert(table)
 
 
-def _member(document: ColumnElement[Any], key: ColumnElement[Any]) -> ColumnElement[Any]:
+class _Member(FunctionElement[Any]):
     """`document -> key`: the member as JSON, NULL when absent (JSON null stays 'null')."""
-    return document.op("->", return_type=JSON_DOCUMENT)(key)
+
+    type = JSON_DOCUMENT
+    name = "member"
+    inherit_cache = True
+
+
+@compiles(_Member)
+def _compile_member(element: _Member, compiler: SQLCompiler, **kw: Any) -> str:
+    document, key = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"({document} -> {key})"
+
+
+@compiles(_Member, "sqlite")
+def _compile_member_sqlite(element: _Member, compiler: SQLCompiler, **kw: Any) -> str:
+    # SQLite reads a bare key as a path ('a.b' → member b of member a): quote it.
+    document, key = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"""({document} -> ('$."' || {key} || '"'))"""
+
+
+def _member(document: ColumnElement[Any], key: ColumnElement[Any]) -> ColumnElement[Any]:
+    return _Member(document, key)
 
 
 def _text(document: ColumnElement[Any]) -> ColumnElement[str]:
@@ -151,7 +175,7 @@ def record_golden_history(
         .join_from(GOLDEN, stage, stage.c.entity_id == GOLDEN.c.entity_id)
         .join(ENTITIES, ENTITIES.c.entity_id == GOLDEN.c.entity_id)
         .where(_text(GOLDEN.c["values"]).is_distinct_from(_text(stage.c["values"])))
-        .cte("changed")
+        .cte("changed", nesting=True)
         .prefix_with("MATERIALIZED")
     )
     old, new = _fields(changed.c.old), _fields(changed.c.new)
@@ -196,7 +220,7 @@ def record_golden_history(
             )
             .join_from(GOLDEN, ENTITIES, ENTITIES.c.entity_id == GOLDEN.c.entity_id)
             .where(GOLDEN.c.entity_type.in_(retired_types), ~_staged(stage))
-            .cte("gone")
+            .cte("gone", nesting=True)
             .prefix_with("MATERIALIZED")
         )
         fields = _fields(gone.c["values"])
@@ -214,11 +238,10 @@ def record_golden_history(
         )
         queries.append(dropped)
     columns = ["entity_id", "field", "value", "provenance", "valid_from_run", "valid_to_run"]
-    written = 0
-    for query in queries:
-        statement = HISTORY.insert().from_select(columns, query)
-        written += connection.execute(statement, execution_options=_COUNTED).rowcount
-    return written
+    # One statement, its CTEs nested inside it: a statement that starts with WITH gets no
+    # row count from Python's sqlite3.
+    statement = HISTORY.insert().from_select(columns, union_all(*queries))
+    return int(connection.execute(statement, execution_options=_COUNTED).rowcount)
 
 
 def _staged(stage: Table) -> ColumnElement[bool]:
@@ -277,6 +300,37 @@ def replace_links(
         lambda new: {name: new[name] for name in (*changing, "run_id")},
     )
     return deleted, upserted
+
+
+def dangling_links(
+    connection: Connection, links: Table, run_id: int | None = None, limit: int = 5
+) -> list[str]:
+    """Up to `limit` links (of run `run_id`, or all) whose entity does not exist, described.
+
+    Each distinct entity id is looked up once, in key order: probing a million-row index
+    once per link in arrival order is what makes a per-row foreign key slow.
+    """
+    of_run = true() if run_id is None else links.c.run_id == run_id
+    used = (
+        select(links.c.entity_id)
+        .where(links.c.entity_id.is_not(None), of_run)
+        .distinct()
+        .subquery()
+    )
+    missing = (
+        select(used.c.entity_id)
+        .where(~exists().where(ENTITIES.c.entity_id == used.c.entity_id))
+        .limit(limit)
+        .subquery()
+    )
+    query = (
+        select(links.c.source, links.c.file, links.c.row, links.c.entity_id)
+        .join(missing, missing.c.entity_id == links.c.entity_id)
+        .where(of_run)
+        .order_by(links.c.source, links.c.file, links.c.row)
+        .limit(limit)
+    )
+    return [f"{s} {f} row {r} → {e}" for s, f, r, e in connection.execute(query)]
 
 
 def retire_issues(

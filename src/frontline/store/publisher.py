@@ -8,10 +8,12 @@ leaves that previous state exactly as it was; the run is then marked `failed`.
 One publish at a time: on SQLite the transaction starts with BEGIN IMMEDIATE (the single
 write lock), on PostgreSQL it takes a transaction-scoped advisory lock.
 
-How rows travel: into an empty table they are bulk-loaded straight in (the first publish);
-otherwise into a temporary stage table, then folded in with set-based statements that
-insert what is new, update what changed, keep replaced values as history and, with
-`replace=True`, delete what the run's scope no longer has.
+How rows travel: into an empty table they are bulk-loaded straight in (the first publish;
+on SQLite its secondary indexes are built once afterwards); otherwise into a temporary
+stage table, then folded in with set-based statements that insert what is new, update
+only what changed, keep replaced values as history and, with `replace=True`, delete what
+the run's scope no longer has. Links carry no foreign key (see `links`): the links a
+publish wrote are checked against the entities in one query before the commit.
 """
 
 from __future__ import annotations
@@ -62,8 +64,9 @@ from frontline.store.staging import (
     Progress,
     analyze,
     batches,
-    drop_stage,
+    drop_indexes,
     load,
+    rebuild_indexes,
     stage_table,
 )
 
@@ -222,8 +225,11 @@ class Publisher:
             return self._load("events", _EVENTS, tuples)
 
     def review_pairs(self, rows: Iterable[ReviewPairRow]) -> int:
-        """Uncertain pairs. A pair already stored keeps its decision and first run; while
-        still open it takes the new match probability."""
+        """Uncertain pairs for stewards, stored once per pair whichever way round.
+
+        A pair already stored keeps its decision and first run; while still open it takes
+        the new match probability.
+        """
         statement = merge.upsert(self._live, _REVIEW)
         statement = statement.on_conflict_do_update(
             index_elements=[c for c in _REVIEW.c if c.name.startswith(("left_", "right_"))],
@@ -267,17 +273,17 @@ class Publisher:
         if sources:
             self._target(merge.LINKS)
         golden = self._targets.get(merge.GOLDEN.name)
-        if golden is not None and golden is not merge.GOLDEN:
-            analyze(connection, golden)
-            with self._timed("history"):
-                self._count("history", merge.record_golden_history(connection, golden, run, types))
-            with self._timed("merge_golden"):
-                self._count("golden_removed", merge.replace_golden(connection, golden, types)[0])
         links = self._targets.get(merge.LINKS.name)
+        if golden is not None and golden is not merge.GOLDEN:
+            self._fold_golden(golden, types)
         if links is not None and links is not merge.LINKS:
-            analyze(connection, links)
-            with self._timed("merge_links"):
-                self._count("links_removed", merge.replace_links(connection, links, sources)[0])
+            self._fold_links(links, sources)
+        for target in self._targets.values():
+            if not target.name.startswith("stage_"):
+                rebuild_indexes(connection, target)
+                analyze(connection, target)  # was empty: its statistics say nothing yet
+        if links is not None:
+            self._check_links(links is merge.LINKS)
         with self._timed("retire_issues"):
             retired = merge.retire_issues(
                 connection,
@@ -295,11 +301,33 @@ class Publisher:
         ).rowcount
         if marked != 1:
             raise PublishError(f"run {run} is no longer running")
-        for target in self._targets.values():
-            if target.name.startswith("stage_"):
-                drop_stage(connection, target)
-            else:
-                analyze(connection, target)  # was empty: its statistics say nothing yet
+
+    def _fold_golden(self, stage: Table, retired_types: frozenset[str]) -> None:
+        connection, run = self._live, self._run.run_id
+        analyze(connection, stage)
+        with self._timed("history"):
+            self._count(
+                "history", merge.record_golden_history(connection, stage, run, retired_types)
+            )
+        with self._timed("merge_golden"):
+            removed, _ = merge.replace_golden(connection, stage, retired_types)
+            self._count("golden_removed", removed)
+
+    def _fold_links(self, stage: Table, retired_sources: frozenset[str]) -> None:
+        analyze(self._live, stage)
+        with self._timed("merge_links"):
+            removed, _ = merge.replace_links(self._live, stage, retired_sources)
+            self._count("links_removed", removed)
+
+    def _check_links(self, loaded_into_empty: bool) -> None:
+        """Refuse links to entities that do not exist (the check a foreign key would make)."""
+        # Into an empty table every link is this run's; otherwise only the links this run
+        # changed (they carry its id) can be new dangling ones: entities are never deleted.
+        run = None if loaded_into_empty else self._run.run_id
+        with self._timed("check_links"):
+            dangling = merge.dangling_links(self._live, merge.LINKS, run)
+        if dangling:
+            raise PublishError("links to entities that do not exist: " + "; ".join(dangling))
 
     def _abandon(self, error: BaseException) -> None:
         try:
@@ -329,6 +357,12 @@ class Publisher:
 
     def _close(self) -> None:
         if self._connection is not None:
+            staged = any(t.name.startswith("stage_") for t in self._targets.values())
+            if staged and self._connection.dialect.name == "sqlite":
+                # Closing the SQLite connection deletes its temporary database at once;
+                # dropping a gigabyte of stage tables would walk every page to free it.
+                # (PostgreSQL drops them at the end of the transaction.)
+                self._connection.invalidate()
             self._connection.close()
             self._connection = None
             self._transaction = None
@@ -337,7 +371,11 @@ class Publisher:
         """Where rows for `table` go: the table itself while it is empty, else a stage."""
         if table.name not in self._targets:
             empty = self._live.execute(select(literal(1)).select_from(table).limit(1)).first()
-            self._targets[table.name] = table if empty is None else stage_table(self._live, table)
+            if empty is None:
+                drop_indexes(self._live, table)
+                self._targets[table.name] = table
+            else:
+                self._targets[table.name] = stage_table(self._live, table)
         return self._targets[table.name]
 
     def _load(self, kind: str, table: Table, rows: Iterable[tuple[Any, ...]]) -> int:

@@ -9,14 +9,13 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
-    Text,
     column,
     func,
     select,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from frontline.store.base import JSON_DOCUMENT, Base, JsonObject
+from frontline.store.base import JSON_DOCUMENT, Base, JsonObject, code
 
 SCORE_DIMENSIONS = ("completeness", "validity", "consistency", "timeliness")
 
@@ -30,15 +29,15 @@ class QualityIssue(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     run_id: Mapped[int] = mapped_column(Integer)
     """The run that last reported the issue (a run id; see `Entity.created_run`)."""
-    issue_type: Mapped[str] = mapped_column(String(64))
+    issue_type: Mapped[str] = mapped_column(code(64))
     severity: Mapped[str] = mapped_column(String(16))
-    department_key: Mapped[str] = mapped_column(String(64))
+    department_key: Mapped[str] = mapped_column(code(64))
     """The department that must act on it."""
-    source: Mapped[str | None] = mapped_column(String(64))
-    file: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str | None] = mapped_column(code(64))
+    file: Mapped[str | None] = mapped_column(code())
     row: Mapped[int | None] = mapped_column(Integer)
     entity_id: Mapped[str | None] = mapped_column(ForeignKey("entities.entity_id"), index=True)
-    field: Mapped[str | None] = mapped_column(String(64))
+    field: Mapped[str | None] = mapped_column(code(64))
     detail: Mapped[JsonObject] = mapped_column(JSON_DOCUMENT)
 
 
@@ -51,7 +50,7 @@ class QualityScore(Base):
     )
 
     run_id: Mapped[int] = mapped_column(ForeignKey("integration_runs.id"), primary_key=True)
-    department_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    department_key: Mapped[str] = mapped_column(code(64), primary_key=True)
     completeness: Mapped[float] = mapped_column(Float)
     validity: Mapped[float] = mapped_column(Float)
     consistency: Mapped[float] = mapped_column(Float)

@@ -23,7 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from frontline.store.base import Base, UtcDateTime, one_of, utc_now
+from frontline.store.base import Base, UtcDateTime, code, one_of, utc_now
 from frontline.store.rows import RecordRef
 
 REVIEW_STATUSES = ("open", "same", "not_same")
@@ -43,13 +43,13 @@ class ReviewPair(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    left_source: Mapped[str] = mapped_column(String(64))
-    left_file: Mapped[str] = mapped_column(Text)
+    left_source: Mapped[str] = mapped_column(code(64))
+    left_file: Mapped[str] = mapped_column(code())
     left_row: Mapped[int] = mapped_column(Integer)
-    right_source: Mapped[str] = mapped_column(String(64))
-    right_file: Mapped[str] = mapped_column(Text)
+    right_source: Mapped[str] = mapped_column(code(64))
+    right_file: Mapped[str] = mapped_column(code())
     right_row: Mapped[int] = mapped_column(Integer)
-    entity_type: Mapped[str] = mapped_column(String(32))
+    entity_type: Mapped[str] = mapped_column(code(32))
     match_probability: Mapped[float] = mapped_column(Float)
     status: Mapped[str] = mapped_column(String(16))
     decided_by: Mapped[str | None] = mapped_column(String(64))

@@ -23,6 +23,15 @@ depends_on: str | Sequence[str] | None = None
 JSON = sa.JSON()  # `json` on PostgreSQL, text on SQLite (see frontline.store.base)
 TIMESTAMP = sa.DateTime(timezone=True)
 RUN = "integration_runs.id"
+
+
+def code(length: int | None = None) -> sa.types.TypeEngine[str]:
+    """Codes and keys: the "C" collation on PostgreSQL (see frontline.store.base.code)."""
+    if length is None:
+        return sa.Text().with_variant(sa.Text(collation="C"), "postgresql")
+    return sa.String(length).with_variant(sa.String(length, collation="C"), "postgresql")
+
+
 ENTITY = "entities.entity_id"
 
 
@@ -30,7 +39,7 @@ def upgrade() -> None:
     """Create the thematic store's tables and register the person and enterprise counters."""
     counters = op.create_table(
         "id_counters",
-        sa.Column("entity_type", sa.String(32), nullable=False),
+        sa.Column("entity_type", code(32), nullable=False),
         sa.Column("prefix", sa.String(8), nullable=False),
         sa.Column("next_value", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("entity_type", name=op.f("pk_id_counters")),
@@ -59,11 +68,11 @@ def upgrade() -> None:
     )
     op.create_table(
         "entities",
-        sa.Column("entity_id", sa.String(32), nullable=False),
-        sa.Column("entity_type", sa.String(32), nullable=False),
-        sa.Column("entity_key", sa.Text(), nullable=False),
+        sa.Column("entity_id", code(32), nullable=False),
+        sa.Column("entity_type", code(32), nullable=False),
+        sa.Column("entity_key", code(), nullable=False),
         sa.Column("status", sa.String(16), nullable=False),
-        sa.Column("merged_into", sa.String(32), nullable=True),
+        sa.Column("merged_into", code(32), nullable=True),
         sa.Column("created_run", sa.Integer(), nullable=False),
         sa.Column("updated_run", sa.Integer(), nullable=False),
         sa.CheckConstraint(
@@ -71,7 +80,11 @@ def upgrade() -> None:
             name=op.f("ck_entities_status"),
         ),
         sa.ForeignKeyConstraint(
-            ["merged_into"], [ENTITY], name=op.f("fk_entities_merged_into_entities")
+            ["merged_into"],
+            [ENTITY],
+            name=op.f("fk_entities_merged_into_entities"),
+            deferrable=True,
+            initially="DEFERRED",
         ),
         sa.PrimaryKeyConstraint("entity_id", name=op.f("pk_entities")),
         sa.UniqueConstraint(
@@ -80,8 +93,8 @@ def upgrade() -> None:
     )
     op.create_table(
         "golden_records",
-        sa.Column("entity_id", sa.String(32), nullable=False),
-        sa.Column("entity_type", sa.String(32), nullable=False),
+        sa.Column("entity_id", code(32), nullable=False),
+        sa.Column("entity_type", code(32), nullable=False),
         sa.Column("values", JSON, nullable=False),
         sa.Column("provenance", JSON, nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
@@ -94,8 +107,8 @@ def upgrade() -> None:
     op.create_table(
         "golden_history",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("entity_id", sa.String(32), nullable=False),
-        sa.Column("field", sa.String(64), nullable=False),
+        sa.Column("entity_id", code(32), nullable=False),
+        sa.Column("field", code(64), nullable=False),
         sa.Column("value", JSON, nullable=True),
         sa.Column("provenance", JSON, nullable=True),
         sa.Column("valid_from_run", sa.Integer(), nullable=False),
@@ -110,10 +123,10 @@ def upgrade() -> None:
     )
     op.create_table(
         "record_links",
-        sa.Column("source", sa.String(64), nullable=False),
-        sa.Column("file", sa.Text(), nullable=False),
+        sa.Column("source", code(64), nullable=False),
+        sa.Column("file", code(), nullable=False),
         sa.Column("row", sa.Integer(), nullable=False),
-        sa.Column("entity_id", sa.String(32), nullable=True),
+        sa.Column("entity_id", code(32), nullable=True),
         sa.Column("status", sa.String(16), nullable=False),
         sa.Column("method", sa.String(16), nullable=True),
         sa.Column("confidence", sa.Float(), nullable=True),
@@ -128,24 +141,22 @@ def upgrade() -> None:
             "OR status = 'other_source'",
             name=op.f("ck_record_links_status"),
         ),
-        sa.ForeignKeyConstraint(
-            ["entity_id"], [ENTITY], name=op.f("fk_record_links_entity_id_entities")
-        ),
         sa.PrimaryKeyConstraint("source", "file", "row", name=op.f("pk_record_links")),
     )
     op.create_index(op.f("ix_record_links_entity_id"), "record_links", ["entity_id"])
+    op.create_index(op.f("ix_record_links_run_id"), "record_links", ["run_id"])
     op.create_table(
         "quality_issues",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("run_id", sa.Integer(), nullable=False),
-        sa.Column("issue_type", sa.String(64), nullable=False),
+        sa.Column("issue_type", code(64), nullable=False),
         sa.Column("severity", sa.String(16), nullable=False),
-        sa.Column("department_key", sa.String(64), nullable=False),
-        sa.Column("source", sa.String(64), nullable=True),
-        sa.Column("file", sa.Text(), nullable=True),
+        sa.Column("department_key", code(64), nullable=False),
+        sa.Column("source", code(64), nullable=True),
+        sa.Column("file", code(), nullable=True),
         sa.Column("row", sa.Integer(), nullable=True),
-        sa.Column("entity_id", sa.String(32), nullable=True),
-        sa.Column("field", sa.String(64), nullable=True),
+        sa.Column("entity_id", code(32), nullable=True),
+        sa.Column("field", code(64), nullable=True),
         sa.Column("detail", JSON, nullable=False),
         sa.ForeignKeyConstraint(
             ["entity_id"], [ENTITY], name=op.f("fk_quality_issues_entity_id_entities")
@@ -161,7 +172,7 @@ def upgrade() -> None:
     op.create_table(
         "quality_scores",
         sa.Column("run_id", sa.Integer(), nullable=False),
-        sa.Column("department_key", sa.String(64), nullable=False),
+        sa.Column("department_key", code(64), nullable=False),
         sa.Column("completeness", sa.Float(), nullable=False),
         sa.Column("validity", sa.Float(), nullable=False),
         sa.Column("consistency", sa.Float(), nullable=False),
@@ -179,13 +190,13 @@ def upgrade() -> None:
     op.create_table(
         "review_pairs",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("left_source", sa.String(64), nullable=False),
-        sa.Column("left_file", sa.Text(), nullable=False),
+        sa.Column("left_source", code(64), nullable=False),
+        sa.Column("left_file", code(), nullable=False),
         sa.Column("left_row", sa.Integer(), nullable=False),
-        sa.Column("right_source", sa.String(64), nullable=False),
-        sa.Column("right_file", sa.Text(), nullable=False),
+        sa.Column("right_source", code(64), nullable=False),
+        sa.Column("right_file", code(), nullable=False),
         sa.Column("right_row", sa.Integer(), nullable=False),
-        sa.Column("entity_type", sa.String(32), nullable=False),
+        sa.Column("entity_type", code(32), nullable=False),
         sa.Column("match_probability", sa.Float(), nullable=False),
         sa.Column("status", sa.String(16), nullable=False),
         sa.Column("decided_by", sa.String(64), nullable=True),
