@@ -23,7 +23,8 @@ def show(result: IntegrationResult, console: Console, seconds: float) -> None:
         "matched 概率匹配", "quarantined 隔离", "skipped 跳过", "other 其他源", "✓",
     )  # fmt: skip
     for name in headers:
-        table.add_column(name, justify="left" if name.startswith(("source", "dep")) else "right")
+        text = name.startswith(("source", "dep"))
+        table.add_column(name, justify="left" if text else "right", overflow="fold")
     for a in result.sources:
         quarantined = sum(a.quarantined.values())
         ok = "✓" if a.accounted == a.rows_read else "✗"
