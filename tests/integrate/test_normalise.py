@@ -31,7 +31,10 @@ SPEC = SourceSpec.model_validate(
 COLUMNS = ["id_number", "name", "sex", "birth_date", "phone", "address", "payment_status"]
 
 
-def _normalise(*rows: tuple[str | None, ...]) -> list[dict[str, Any]]:
+def normalised(
+    rows: tuple[tuple[str | None, ...], ...], disposition: str | None = None
+) -> duckdb.DuckDBPyConnection:
+    """A connection holding the reader-shaped table ``raw`` of ``rows`` and its ``norm``."""
     con = duckdb.connect()
     con.execute(
         "CREATE TABLE raw (_source VARCHAR, _file VARCHAR, _row BIGINT, _disposition VARCHAR, "
@@ -40,11 +43,16 @@ def _normalise(*rows: tuple[str | None, ...]) -> list[dict[str, Any]]:
     )
     for i, row in enumerate(rows, start=1):
         con.execute(
-            "INSERT INTO raw VALUES ('pensions', 'pensions.csv', ?, NULL, ?, ?, ?, ?, ?, ?, ?)",
-            [i, *row],
+            "INSERT INTO raw VALUES ('pensions', 'pensions.csv', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [i, disposition, *row],
         )
     ids_sql.register(con)
     normalise_source(con, SPEC, "raw", "norm")
+    return con
+
+
+def _normalise(*rows: tuple[str | None, ...]) -> list[dict[str, Any]]:
+    con = normalised(rows)
     cursor = con.execute("SELECT * FROM norm ORDER BY _row")
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]

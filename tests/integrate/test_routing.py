@@ -1,28 +1,12 @@
 from typing import Any
 
-import duckdb
-
-from frontline.ids import sql as ids_sql
 from frontline.integrate.fields import PERSON
-from frontline.integrate.normalise import normalise_source
 from frontline.integrate.routing import route_records
-from tests.integrate.test_normalise import COLUMNS, ROW, SPEC
+from tests.integrate.test_normalise import ROW, normalised
 
 
 def _route(*rows: tuple[str | None, ...], disposition: str | None = None) -> list[dict[str, Any]]:
-    con = duckdb.connect()
-    con.execute(
-        "CREATE TABLE raw (_source VARCHAR, _file VARCHAR, _row BIGINT, _disposition VARCHAR, "
-        + ", ".join(f"{c} VARCHAR" for c in COLUMNS)
-        + ")"
-    )
-    for i, row in enumerate(rows, start=1):
-        con.execute(
-            "INSERT INTO raw VALUES ('pensions', 'pensions.csv', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [i, disposition, *row],
-        )
-    ids_sql.register(con)
-    normalise_source(con, SPEC, "raw", "norm")
+    con = normalised(rows, disposition)
     route_records(con, PERSON, ["norm"], "records")
     cursor = con.execute("SELECT _outcome, _reason, _entity_key FROM records ORDER BY _row")
     return [dict(zip(["outcome", "reason", "key"], r, strict=True)) for r in cursor.fetchall()]
