@@ -11,8 +11,6 @@ from frontline.synth.defects import (
     conflicting_sexes,
     corrupt_identifiers,
     mixed_dates,
-    mixed_phones,
-    stale_values,
     vary_names,
 )
 from frontline.synth.departments import people
@@ -30,7 +28,6 @@ def build(city: City, rng: np.random.Generator) -> Frame:
     frame = Frame(columns={}, entity=people.person_ids(city, persons))
     frame.mark(copies, "duplicate")
     m = frame.markers
-    phone, old_phone = people.phones(city, persons)
     has_employer = emp.employer[rows] >= 0
     employer = np.where(has_employer, emp.employer[rows], 0)
     birth = conflicting_dates(pop.birth_date[persons], m, rng, rates.birth_date_conflict)
@@ -43,12 +40,7 @@ def build(city: City, rng: np.random.Generator) -> Frame:
         "TYXYDM": np.where(has_employer, ent.credit_code[employer], "").tolist(),
         "JYZT": emp.status[rows].tolist(),
         "DJRQ": mixed_dates(emp.since[rows], m, rng, "iso", rates.date_format),
-        "LXDH": mixed_phones(
-            stale_values(phone, old_phone, m, rng, rates.stale_phone, "stale_phone"),
-            m,
-            rng,
-            rates.phone_format,
-        ),
+        "LXDH": people.delivered_phones(city, persons, m, rng),
     }
     frame.related = np.where(has_employer, ent.enterprise_id[employer], "").tolist()
     return shuffled(frame, rng)

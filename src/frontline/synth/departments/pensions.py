@@ -11,7 +11,6 @@ from frontline.synth.defects import (
     conflicting_sexes,
     corrupt_identifiers,
     mixed_dates,
-    mixed_phones,
     stale_values,
     vary_names,
 )
@@ -30,7 +29,6 @@ def build(city: City, rng: np.random.Generator) -> Frame:
     frame = Frame(columns={}, entity=people.person_ids(city, persons))
     frame.mark(copies, "duplicate")
     m = frame.markers
-    phone, old_phone = people.phones(city, persons)
     current, previous = people.addresses(city, persons, "district", rng, m)
     birth = conflicting_dates(pop.birth_date[persons], m, rng, rates.birth_date_conflict)
     frame.columns = {
@@ -44,12 +42,7 @@ def build(city: City, rng: np.random.Generator) -> Frame:
         "ZHFFNY": [
             d.strftime("%Y%m") for d in pen.last_paid[rows].astype("datetime64[D]").tolist()
         ],
-        "LXDH": mixed_phones(
-            stale_values(phone, old_phone, m, rng, rates.stale_phone, "stale_phone"),
-            m,
-            rng,
-            rates.phone_format,
-        ),
+        "LXDH": people.delivered_phones(city, persons, m, rng),
         "JZDZ": stale_values(current, previous, m, rng, rates.stale_address, "stale_address"),
     }
     return shuffled(frame, rng)

@@ -8,6 +8,7 @@ import numpy as np
 import numpy.typing as npt
 
 from frontline.synth.addresses import ADDRESS_STYLES, format_addresses
+from frontline.synth.defects import mixed_phones, stale_values
 
 if TYPE_CHECKING:
     from frontline.synth.city import City
@@ -35,6 +36,16 @@ def phones(city: City, persons: npt.NDArray[np.int64]) -> tuple[list[str], list[
     """Current and previous phone numbers."""
     pop = city.population
     return pop.phone[persons].tolist(), pop.previous_phone[persons].tolist()
+
+
+def delivered_phones(
+    city: City, persons: npt.NDArray[np.int64], markers: list[list[str]], rng: np.random.Generator
+) -> list[str]:
+    """Phones as a department delivers them: some stale, some written with spaces or +86."""
+    rates = city.config.rates
+    current, previous = phones(city, persons)
+    stale = stale_values(current, previous, markers, rng, rates.stale_phone, "stale_phone")
+    return mixed_phones(stale, markers, rng, rates.phone_format)
 
 
 def addresses(

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from frontline.synth.defects import corrupt_identifiers, mixed_phones, stale_values, vary_names
+from frontline.synth.defects import corrupt_identifiers, stale_values, vary_names
 from frontline.synth.departments import people
 from frontline.synth.departments.spec import DatasetSpec, col
 from frontline.synth.frame import Frame, shuffled, with_copies
@@ -23,7 +23,6 @@ def build(city: City, rng: np.random.Generator) -> Frame:
     frame = Frame(columns={}, entity=people.person_ids(city, heads))
     frame.mark(copies, "duplicate")
     m = frame.markers
-    phone, old_phone = people.phones(city, heads)
     current, previous = people.addresses(city, heads, "short", rng, m)
     community = [city.communities[int(c)] for c in pop.dwellings.community[households].tolist()]
     month = f"{city.config.as_of.year}年{city.config.as_of.month}月"
@@ -37,12 +36,7 @@ def build(city: City, rng: np.random.Generator) -> Frame:
         "所属街道": [c.street_name for c in community],
         "所属社区": [c.name for c in community],
         "家庭住址": stale_values(current, previous, m, rng, rates.stale_address, "stale_address"),
-        "联系电话": mixed_phones(
-            stale_values(phone, old_phone, m, rng, rates.stale_phone, "stale_phone"),
-            m,
-            rng,
-            rates.phone_format,
-        ),
+        "联系电话": people.delivered_phones(city, heads, m, rng),
         "发放年月": [month] * len(heads),
     }
     frame = shuffled(frame, rng)
