@@ -41,6 +41,13 @@ class EntityType:
     def field(self, name: str) -> Field | None:
         return next((f for f in self.fields if f.name == name), None)
 
+    def known(self, name: str) -> Field:
+        """The field ``name``, which must exist (``KeyError`` otherwise)."""
+        found = self.field(name)
+        if found is None:
+            raise KeyError(f"entity {self.name} has no field {name!r}")
+        return found
+
     @property
     def field_names(self) -> list[str]:
         return [f.name for f in self.fields]

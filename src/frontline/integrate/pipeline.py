@@ -1,25 +1,37 @@
-"""The integration run: read → normalise → validate and route → link → account.
+"""The integration run: read → normalise → validate and route → link → survive → quality →
+publish.
 
-Each stage reports progress; every input row is accounted for in the result.
+Each stage reports progress; every input row is accounted for in the result. Given a store
+engine, the run takes its entity ids and the stewards' review decisions from the store and
+publishes into it, atomically; without one it stops after quality (benchmarks, dry runs).
 """
 
 from __future__ import annotations
 
+import hashlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from frontline.ids import sql as ids_sql
 from frontline.ids.sql import quote_identifier as q
+from frontline.integrate import quality
 from frontline.integrate.fields import entity_types
+from frontline.integrate.identity import Identities, assign_entity_ids
 from frontline.integrate.normalise import normalise_source
+from frontline.integrate.publishing import publish_run
 from frontline.integrate.readers import read_source
 from frontline.integrate.residue import (
     PROBABILISTIC,
+    REVIEW,
     RULE,
+    Decision,
+    ResidueSettings,
     link_enterprise_residue,
     link_person_residue,
 )
@@ -32,6 +44,9 @@ from frontline.integrate.routing import (
     route_records,
 )
 from frontline.integrate.sources import SourceSpec
+from frontline.integrate.survivorship import SurvivorshipRules, survive
+from frontline.store import fail_run, review_decisions, start_run
+from frontline.store.publisher import PublishReport
 
 Progress = Callable[[str, int, int], None]
 """Called with a stage description, the steps done and the steps in all."""
@@ -71,6 +86,54 @@ class IntegrationResult:
     residue_reasons: dict[str, int]
     seconds: dict[str, float]
     notes: list[str] = field(default_factory=list)
+    issues: dict[str, dict[str, int]] = field(default_factory=dict)
+    """Quality issues by department key, then by issue type."""
+    scores: list[quality.Scores] = field(default_factory=list)
+    """Per department: completeness, validity, consistency, timeliness, rows."""
+    conflicts: list[dict[str, object]] = field(default_factory=list)
+    """Conflicting values by field, losing department and the golden value's department."""
+    run_id: int | None = None
+    """The store's id of the published run (None when no store was given)."""
+    identities: dict[str, Identities] = field(default_factory=dict)
+    published: PublishReport | None = None
+
+    def summary(self, specs: Sequence[SourceSpec]) -> dict[str, object]:
+        """The run as the store keeps it (`integration_runs.summary`) and reports show it."""
+        return {
+            "sources": [
+                {
+                    "key": a.key, "department": a.department,
+                    "department_key": next(s.department_key for s in specs if s.key == a.key),
+                    "entity": a.entity, "rows_read": a.rows_read, "linked": a.linked,
+                    "linked_residue": a.linked_residue, "repaired": a.repaired,
+                    "quarantined": dict(sorted(a.quarantined.items())), "skipped": a.skipped,
+                    "other_source": a.other_source, "encoding": a.encoding,
+                }
+                for a in self.sources
+            ],
+            "entities": self.entities,
+            "issues": self.issues,
+            "conflicts": self.conflicts,
+            "residue_reasons": self.residue_reasons,
+            "seconds": self.seconds,
+            "notes": self.notes,
+            "as_of": quality.reference_date(specs).isoformat(),
+        }  # fmt: skip
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """How a run links, survives and judges quality (defaults suit the synthetic city)."""
+
+    residue: ResidueSettings = field(default_factory=ResidueSettings)
+    survivorship: SurvivorshipRules = field(default_factory=SurvivorshipRules)
+    quality: quality.QualitySettings = field(default_factory=quality.QualitySettings)
+
+
+def config_digest(specs: Sequence[SourceSpec], settings: RunSettings) -> str:
+    """A digest of the sources and settings, to tell runs of the same configuration."""
+    text = "\n".join(s.model_dump_json() for s in sorted(specs, key=lambda s: s.key))
+    return hashlib.sha256((text + repr(settings)).encode()).hexdigest()
 
 
 def _timed(seconds: dict[str, float], stage: str, started: float) -> None:
@@ -82,9 +145,14 @@ def run_integration(
     data_dir: Path,
     con: duckdb.DuckDBPyConnection | None = None,
     progress: Progress | None = None,
+    *,
+    store: Engine | None = None,
+    settings: RunSettings | None = None,
 ) -> IntegrationResult:
-    """Integrate the sources' files in ``data_dir`` on a DuckDB workspace connection."""
+    """Integrate the sources' files in ``data_dir`` on a DuckDB workspace connection, and
+    publish the result into ``store`` when one is given (migrated; see `frontline.store`)."""
     con = con or duckdb.connect()
+    chosen = settings or RunSettings()
     say = progress or (lambda _stage, _done, _total: None)
     seconds: dict[str, float] = {}
     ids_sql.register(con)
@@ -92,9 +160,9 @@ def run_integration(
     for i, spec in enumerate(specs):
         say(f"read {spec.key}", i, len(specs))
         started = time.perf_counter()
-        result = read_source(con, spec, data_dir, f"raw_{spec.key}")
-        accounts[spec.key].rows_read = result.rows_read
-        accounts[spec.key].encoding = ", ".join(sorted(set(result.encodings.values())))
+        read = read_source(con, spec, data_dir, f"raw_{spec.key}")
+        accounts[spec.key].rows_read = read.rows_read
+        accounts[spec.key].encoding = ", ".join(sorted(set(read.encodings.values())))
         _timed(seconds, "read", started)
         say(f"normalise {spec.key}", i, len(specs))
         started = time.perf_counter()
@@ -116,7 +184,8 @@ def run_integration(
         say(f"link the {name} residue", len(specs), len(specs))
         started = time.perf_counter()
         if name == "person":
-            linked = link_person_residue(con, records)
+            decisions = _decisions(store) if store is not None else []
+            linked = link_person_residue(con, records, chosen.residue, decisions)
         else:
             linked = link_enterprise_residue(con, records)
         if linked.note:
@@ -132,7 +201,7 @@ def run_integration(
             if residue_reason:
                 residue_reasons[residue_reason] = residue_reasons.get(residue_reason, 0) + count
             account = accounts[source]
-            if outcome in (IDENTIFIER, PROBABILISTIC, RULE):
+            if outcome in (IDENTIFIER, PROBABILISTIC, RULE, REVIEW):
                 account.linked += count
                 account.repaired += repaired
                 if outcome != IDENTIFIER:
@@ -149,4 +218,93 @@ def run_integration(
             f"SELECT count(DISTINCT _entity_key) FROM {q(records)}"
         ).fetchall()[0][0]
     _timed(seconds, "account", started)
-    return IntegrationResult(list(accounts.values()), entities, residue_reasons, seconds, notes)
+    result = IntegrationResult(list(accounts.values()), entities, residue_reasons, seconds, notes)
+    present = [n for n in entity_types() if any(s.entity == n for s in specs)]
+    _survive_and_judge(con, specs, present, chosen, result, say)
+    if store is not None:
+        _publish(con, specs, present, chosen, store, result, say)
+    return result
+
+
+def _decisions(store: Engine) -> list[Decision]:
+    """The stewards' decisions on person pairs, which every run obeys."""
+    with Session(store) as session:
+        return [
+            Decision(
+                f"{p.left_source}:{p.left_file}:{p.left_row}",
+                f"{p.right_source}:{p.right_file}:{p.right_row}",
+                p.status == "same",
+            )
+            for p in review_decisions(session, "person")
+        ]
+
+
+def _survive_and_judge(
+    con: duckdb.DuckDBPyConnection,
+    specs: Sequence[SourceSpec],
+    present: Sequence[str],
+    chosen: RunSettings,
+    result: IntegrationResult,
+    say: Progress,
+) -> None:
+    """Golden records with provenance, then quality issues and the scores' counts."""
+    types = entity_types()
+    steps = len(specs)
+    say("survive", steps, steps)
+    started = time.perf_counter()
+    for name in present:
+        survive(con, types[name], specs, f"records_{name}", chosen.survivorship)
+    _timed(result.seconds, "survive", started)
+    say("quality", steps, steps)
+    started = time.perf_counter()
+    quality.create_tables(con)
+    for name in present:
+        quality.find_issues(con, types[name], specs, f"records_{name}", chosen.quality)
+        quality.measure(con, types[name], specs, f"records_{name}", chosen.quality)
+    for department, issue_type, count in con.execute(
+        f"SELECT department_key, issue_type, count(*) FROM {quality.ISSUES} "
+        "GROUP BY ALL ORDER BY ALL"
+    ).fetchall():
+        result.issues.setdefault(department, {})[issue_type] = int(count)
+    result.scores = quality.department_scores(con)
+    result.conflicts = [
+        {"field": f, "department_key": d, "golden_department_key": g, "count": int(n)}
+        for f, d, g, n in con.execute(
+            f"SELECT field, department_key, detail->>'golden_department', count(*) "
+            f"FROM {quality.ISSUES} WHERE issue_type = 'conflict' GROUP BY ALL ORDER BY ALL"
+        ).fetchall()
+    ]
+    _timed(result.seconds, "quality", started)
+
+
+def _publish(
+    con: duckdb.DuckDBPyConnection,
+    specs: Sequence[SourceSpec],
+    present: Sequence[str],
+    chosen: RunSettings,
+    store: Engine,
+    result: IntegrationResult,
+    say: Progress,
+) -> None:
+    """Stable ids from the store, then one atomic publish of everything the run found."""
+    steps = len(specs)
+    started = time.perf_counter()
+    run_id = start_run(store, config_digest(specs, chosen))
+    try:
+        say("entity ids", steps, steps)
+        for name in present:
+            result.identities[name] = assign_entity_ids(
+                con, store, name, f"records_{name}", full=True
+            )
+        _timed(result.seconds, "ids", started)
+        started = time.perf_counter()
+        say("publish", steps, steps)
+        result.published = publish_run(
+            con, store, run_id, present, [s.key for s in specs], result.summary(specs)
+        )
+    except BaseException as error:
+        # The publisher marks its own failures; this covers what failed before it began.
+        fail_run(store, run_id, type(error).__name__)
+        raise
+    result.run_id = run_id
+    _timed(result.seconds, "publish", started)

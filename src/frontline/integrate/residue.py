@@ -10,6 +10,7 @@ one doubtful record cannot pull others along.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import duckdb
@@ -23,6 +24,17 @@ from frontline.ids.sql import quote_identifier as q
 from frontline.ids.sql import resident_normalized
 
 PROBABILISTIC = "probabilistic"
+REVIEW = "review"
+"""Outcome of a record a steward decided is the same person as a record linked by identifier."""
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A steward's decision on two records, each ``source:file:row`` (either order)."""
+
+    a: str
+    b: str
+    same: bool
 
 
 @dataclass(frozen=True)
@@ -135,13 +147,21 @@ def _profile_sql(records: str, outcome: str) -> str:
 
 
 def link_person_residue(
-    con: duckdb.DuckDBPyConnection, records: str, settings: ResidueSettings | None = None
+    con: duckdb.DuckDBPyConnection,
+    records: str,
+    settings: ResidueSettings | None = None,
+    decisions: Sequence[Decision] = (),
 ) -> ResidueResult:
     """Link the residue rows of ``records`` (the routed person records) in place.
 
     Linked rows get outcome ``probabilistic`` with the entity key and ``_confidence``; the others
     become quarantined with reason ``review_pending`` or ``unmatched``. Pairs for review are left
     in table ``review_candidates``.
+
+    Stewards' ``decisions`` are obeyed whatever the model says: "same" links the residue record
+    to the entity of the other record (outcome ``review``, confidence 1); "not same" keeps it
+    away from that entity (its next best match may still link it, or the record stays
+    unmatched). Decided pairs are not offered for review again.
     """
     chosen = settings or ResidueSettings()
     con.execute(f"CREATE OR REPLACE TABLE residue_left AS {_profile_sql(records, 'residue')}")
@@ -150,8 +170,8 @@ def link_person_residue(
     )
     residue = con.execute("SELECT count(*) FROM residue_left").fetchall()[0][0]
     con.execute(
-        "CREATE OR REPLACE TABLE residue_best (unique_id VARCHAR, entity_key VARCHAR, "
-        "reference_id VARCHAR, probability DOUBLE)"
+        "CREATE OR REPLACE TABLE residue_pairs (unique_id VARCHAR, reference_id VARCHAR, "
+        "probability DOUBLE)"
     )
     note = ""
     if residue:
@@ -161,16 +181,20 @@ def link_person_residue(
             # Too few records to learn from (a tiny city, a first small delivery): every residue
             # record stays unmatched rather than being linked by an untrained model.
             note = f"the matching model could not be trained: {str(error).splitlines()[0]}"
+    _best_matches(con, decisions)
     con.execute(f"ALTER TABLE {q(records)} ADD COLUMN IF NOT EXISTS _confidence DOUBLE")
     con.execute(
         f"""
         UPDATE {q(records)} AS r SET
-            _outcome = CASE WHEN b.probability >= ? THEN '{PROBABILISTIC}' ELSE 'quarantined' END,
+            _outcome = CASE WHEN b.decided THEN '{REVIEW}'
+                            WHEN b.probability >= ? THEN '{PROBABILISTIC}'
+                            ELSE 'quarantined' END,
             _reason = CASE WHEN b.probability >= ? THEN r._reason
                            WHEN b.probability >= ? THEN 'review_pending' ELSE 'unmatched' END,
             _entity_key = CASE WHEN b.probability >= ? THEN b.entity_key END,
             _confidence = b.probability
-        FROM (SELECT l.unique_id, b.entity_key, coalesce(b.probability, 0) AS probability
+        FROM (SELECT l.unique_id, b.entity_key, coalesce(b.probability, 0) AS probability,
+                     coalesce(b.decided, false) AS decided
               FROM residue_left l LEFT JOIN residue_best b USING (unique_id)) AS b
         WHERE r._outcome = 'residue' AND r._source || ':' || r._file || ':' || r._row = b.unique_id
         """,
@@ -183,11 +207,11 @@ def link_person_residue(
     )
     con.execute(
         "CREATE OR REPLACE TABLE review_candidates AS SELECT unique_id, reference_id, entity_key, "
-        "probability FROM residue_best WHERE probability >= ? AND probability < ?",
+        "probability FROM residue_best WHERE NOT decided AND probability >= ? AND probability < ?",
         [chosen.review_threshold, chosen.link_threshold],
     )
     counts = con.execute(
-        f"SELECT count(*) FILTER (_outcome = '{PROBABILISTIC}'), "
+        f"SELECT count(*) FILTER (_outcome IN ('{PROBABILISTIC}', '{REVIEW}')), "
         "count(*) FILTER (_reason = 'review_pending'), count(*) FILTER (_reason = 'unmatched') "
         f"FROM {q(records)}"
     ).fetchall()[0]
@@ -214,21 +238,52 @@ def _predict(con: duckdb.DuckDBPyConnection, chosen: ResidueSettings) -> None:
     # Splink does not promise which input is on the left: find the residue side of each pair.
     con.execute(
         f"""
-        INSERT INTO residue_best
-        WITH pairs AS (
-            SELECT CASE WHEN l.unique_id IS NULL THEN p.unique_id_r ELSE p.unique_id_l END AS rid,
-                   CASE WHEN l.unique_id IS NULL THEN p.unique_id_l ELSE p.unique_id_r END AS refid,
-                   p.match_probability
-            FROM {q(predictions.physical_name)} p
-            LEFT JOIN residue_left l ON l.unique_id = p.unique_id_l
-        )
-        SELECT rid, arg_max(r.entity_key, match_probability), arg_max(refid, match_probability),
-               max(match_probability)
-        FROM pairs JOIN residue_reference r ON r.unique_id = pairs.refid
-        GROUP BY rid
+        INSERT INTO residue_pairs
+        SELECT CASE WHEN l.unique_id IS NULL THEN p.unique_id_r ELSE p.unique_id_l END,
+               CASE WHEN l.unique_id IS NULL THEN p.unique_id_l ELSE p.unique_id_r END,
+               p.match_probability
+        FROM {q(predictions.physical_name)} p
+        LEFT JOIN residue_left l ON l.unique_id = p.unique_id_l
         """
     )
     api.delete_tables_created_by_splink_from_db()  # type: ignore[no-untyped-call]
+
+
+def _best_matches(con: duckdb.DuckDBPyConnection, decisions: Sequence[Decision]) -> None:
+    """``residue_best``: each residue record's best match after the stewards' decisions."""
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE residue_decisions (unique_id VARCHAR, reference_id VARCHAR, "
+        "same BOOLEAN)"
+    )
+    if decisions:
+        both_ways = [(d.a, d.b, d.same) for d in decisions] + [
+            (d.b, d.a, d.same) for d in decisions
+        ]
+        con.executemany("INSERT INTO residue_decisions VALUES (?, ?, ?)", both_ways)
+    con.execute(
+        """
+        CREATE OR REPLACE TABLE residue_best AS
+        WITH decided AS (
+            -- Only decisions between a residue record and a record linked by identifier.
+            SELECT d.unique_id, d.reference_id, d.same, r.entity_key
+            FROM residue_decisions d
+            JOIN residue_left l ON l.unique_id = d.unique_id
+            JOIN residue_reference r ON r.unique_id = d.reference_id
+        ),
+        refused AS (SELECT unique_id, entity_key FROM decided WHERE NOT same),
+        candidates AS (
+            SELECT p.unique_id, p.reference_id, r.entity_key, p.probability, false AS decided
+            FROM residue_pairs p JOIN residue_reference r ON r.unique_id = p.reference_id
+            WHERE (p.unique_id, r.entity_key) NOT IN (SELECT * FROM refused)
+            UNION ALL
+            SELECT unique_id, reference_id, entity_key, 1.0, true FROM decided WHERE same
+        )
+        SELECT unique_id, arg_max(entity_key, (decided, probability, reference_id)) AS entity_key,
+               arg_max(reference_id, (decided, probability, reference_id)) AS reference_id,
+               max(probability) AS probability, bool_or(decided) AS decided
+        FROM candidates GROUP BY unique_id
+        """
+    )
 
 
 RULE = "rule"

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from frontline.store.base import Base, code, one_of
 
 LINK_STATUSES = ("linked", "quarantined", "skipped", "other_source")
-LINK_METHODS = ("identifier", "probabilistic", "review")
+LINK_METHODS = ("identifier", "probabilistic", "review", "rule")
 
 
 class RecordLink(Base):

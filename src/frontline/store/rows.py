@@ -18,7 +18,7 @@ JsonDocument = Mapping[str, object] | Sequence[object] | str
 
 EntityStatus = Literal["active", "merged", "retired"]
 LinkStatus = Literal["linked", "quarantined", "skipped", "other_source"]
-LinkMethod = Literal["identifier", "probabilistic", "review"]
+LinkMethod = Literal["identifier", "probabilistic", "review", "rule"]
 EventKind = Literal["created", "merged", "split", "retired"]
 
 

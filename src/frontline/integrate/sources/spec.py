@@ -23,6 +23,8 @@ class FieldSpec(_Model):
     column: str = Field(min_length=1)
     priority: int = Field(default=0, ge=0, le=100)
     """Survivorship: among sources that disagree, the higher priority wins."""
+    optional: bool = False
+    """Empty by nature in most rows (a death date): not counted against completeness."""
 
 
 class SkipRule(_Model):
@@ -71,6 +73,14 @@ class SourceSpec(_Model):
     fields: dict[str, FieldSpec]
     attributes: dict[str, str] = Field(default_factory=dict)
     """Source-specific columns kept as they are (e.g. a pension's payment status) for rules."""
+    one_row_per_entity: bool = True
+    """Each entity appears at most once: a second row of the same entity is a duplicate. Off
+    for registers where one owner holds many rows (vehicles, property)."""
+    implies_alive: bool | SkipRule = False
+    """A row says the person was alive on the as-of date — every row (``true``: a household
+    register lists the living) or the rows whose column holds one of the values (a pension
+    being paid): a death registered before that date is flagged on them. The column must be
+    mapped as a field or attribute."""
 
     @field_validator("fields", mode="before")
     @classmethod
@@ -121,11 +131,29 @@ class SourceSpec(_Model):
             )
         for name in sorted(set(self.attributes) & set(self.fields)):
             found.append((("attributes", name), "is both a field and an attribute"))
+        if self.implies_alive is not False:
+            if self.entity != "person":
+                found.append((("implies_alive",), "only person sources can imply being alive"))
+            elif (
+                isinstance(self.implies_alive, SkipRule)
+                and self.implies_alive.column not in self.columns().values()
+            ):
+                found.append(
+                    (
+                        ("implies_alive", "column"),
+                        f"column {self.implies_alive.column!r} is not mapped; "
+                        "map it as a field or attribute",
+                    )
+                )
         if self.format == "table" and self.table is None:
             found.append((("format",), "format table needs a `table:` with url_env and table"))
         if self.format != "table" and not self.location:
             found.append((("format",), f"format {self.format} needs a `location:` (file or glob)"))
         return found
+
+    def workspace_name(self, column: str) -> str | None:
+        """The name a source column has in the workspace (its field or attribute), or None."""
+        return next((name for name, c in self.columns().items() if c == column), None)
 
     def columns(self) -> dict[str, str]:
         """Every column read, by the name it gets in the workspace (fields and attributes)."""

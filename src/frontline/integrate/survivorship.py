@@ -1,0 +1,183 @@
+"""Survive: choose each golden value from the linked records, and say where it came from.
+
+Every linked record offers its values (a *candidate* per entity, field and record). For each
+entity and field the candidates are ranked by the declared rules, in the declared order:
+
+- ``priority``: the source's priority for the field (``phone: {column: LXDH, priority: 60}``);
+- ``recency``: the later as-of date;
+- ``agreement``: the value more sources agree on (addresses compared by their dwelling key,
+  see `frontline.integrate.addresses`).
+
+Ties go to records linked by identifier, then by higher link confidence, then to the source key
+and row, so the choice never depends on the order rows were read. The first candidate survives;
+its provenance — source, department, file, row, as-of date, link method and confidence, how many
+sources agree, how many offered a value and how many distinct values there were — is kept beside
+the value. Keys are written sorted, as the store compares JSON documents as text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import duckdb
+import pyarrow as pa
+
+from frontline.ids.sql import quote_identifier as q
+from frontline.integrate.addresses import address_key_sql
+from frontline.integrate.fields import EntityType, Kind
+from frontline.integrate.sources import SourceSpec
+from frontline.integrate.workspace import has_column
+
+Rule = Literal["priority", "recency", "agreement"]
+RULES: tuple[Rule, ...] = ("priority", "recency", "agreement")
+
+LINKED_OUTCOMES = ("identifier", "probabilistic", "rule", "review")
+"""Outcomes of a record that belongs to an entity."""
+
+_METRIC = {
+    "priority": "priority",
+    "recency": "coalesce(date_diff('day', DATE '1900-01-01', as_of), -1)",
+    "agreement": "agreement",
+}
+
+
+@dataclass(frozen=True)
+class SurvivorshipRules:
+    """The order in which the rules decide, for all fields and for named fields."""
+
+    order: tuple[Rule, ...] = RULES
+    fields: Mapping[str, tuple[Rule, ...]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for name, order in {"*": self.order, **self.fields}.items():
+            unknown = [r for r in order if r not in RULES]
+            if unknown or len(set(order)) != len(order):
+                raise ValueError(
+                    f"survivorship order of {name}: {list(order)}; use each of "
+                    f"{', '.join(RULES)} at most once"
+                )
+
+    def order_of(self, field_name: str) -> tuple[Rule, ...]:
+        return self.fields.get(field_name, self.order)
+
+
+def _candidate_value(entity: EntityType, name: str) -> str:
+    """The text a record offers for field ``name`` (NULL when it offers nothing usable)."""
+    spec = entity.known(name)
+    column = q(name)
+    if spec.identifier:
+        # Only a record linked by its own number vouches for it; a residue record's is broken.
+        return f"CASE WHEN _outcome = 'identifier' THEN {column} END"
+    if spec.kind in (Kind.RESIDENT_ID, Kind.CREDIT_CODE):
+        return f"CASE WHEN {q(name + '__status')} IN ('valid', 'repaired') THEN {column} END"
+    return f"CAST({column} AS VARCHAR)"
+
+
+def _priorities(specs: Sequence[SourceSpec], entity: EntityType) -> pa.Table:
+    rows = [
+        (spec.key, name, mapping.priority)
+        for spec in specs
+        if spec.entity == entity.name
+        for name, mapping in spec.fields.items()
+    ]
+    return pa.table(
+        {
+            "source": pa.array([r[0] for r in rows], pa.string()),
+            "field": pa.array([r[1] for r in rows], pa.string()),
+            "priority": pa.array([r[2] for r in rows], pa.int32()),
+        }
+    )
+
+
+def _sort_keys(entity: EntityType, rules: SurvivorshipRules) -> list[str]:
+    """ORDER BY items ranking candidates, per field when fields declare their own order."""
+    keys = []
+    for position in range(len(RULES)):
+        cases = []
+        default = rules.order[position] if position < len(rules.order) else None
+        for name in entity.field_names:
+            order = rules.order_of(name)
+            rule = order[position] if position < len(order) else None
+            if rule != default:
+                metric = _METRIC[rule] if rule else "0"
+                cases.append(f"WHEN field = '{name}' THEN {metric}")
+        fallback = _METRIC[default] if default else "0"
+        keys.append(
+            f"CASE {' '.join(cases)} ELSE {fallback} END DESC" if cases else f"{fallback} DESC"
+        )
+    return keys
+
+
+def survive(
+    con: duckdb.DuckDBPyConnection,
+    entity: EntityType,
+    specs: Sequence[SourceSpec],
+    records: str,
+    rules: SurvivorshipRules | None = None,
+) -> None:
+    """Rank the candidates of ``records`` and build the golden records.
+
+    Creates ``candidates_<type>`` (one row per entity, field and record offering a value, with
+    its ``compare_key``, ``priority``, ``agreement`` and ``rank``; rank 1 survived) and
+    ``golden_<type>`` (``entity_key``, ``golden_values`` and ``provenance`` as JSON text).
+    """
+    chosen = rules or SurvivorshipRules()
+    candidates, golden = q(f"candidates_{entity.name}"), q(f"golden_{entity.name}")
+    priorities = f"__priorities_{entity.name}"
+    con.register(priorities, _priorities(specs, entity))
+    values = ", ".join(f"{_candidate_value(entity, n)} AS {q(n)}" for n in entity.field_names)
+    linked = ", ".join(f"'{o}'" for o in LINKED_OUTCOMES)
+    confidence = "_confidence" if has_column(con, records, "_confidence") else "NULL::DOUBLE"
+    key = f"CASE WHEN field = 'address' THEN {address_key_sql('value')} ELSE value END"
+    method_rank = "CASE method WHEN 'identifier' THEN 0 WHEN 'review' THEN 1 ELSE 2 END"
+    ties = (method_rank, "confidence DESC NULLS FIRST", "source", "file", "row")
+    order = ", ".join([*_sort_keys(entity, chosen), *ties])
+    con.execute(
+        f"""
+        CREATE OR REPLACE TABLE {candidates} AS
+        WITH offered AS (
+            UNPIVOT (
+                SELECT _entity_key AS entity_key, _source AS source, _file AS file, _row AS row,
+                       _department AS department, _as_of AS as_of, _outcome AS method,
+                       {confidence} AS confidence, {values}
+                FROM {q(records)} WHERE _outcome IN ({linked})
+            ) ON {", ".join(q(n) for n in entity.field_names)}
+            INTO NAME field VALUE value
+        ),
+        keyed AS (
+            SELECT o.*, {key} AS compare_key, coalesce(p.priority, 0) AS priority
+            FROM offered o LEFT JOIN {q(priorities)} p USING (source, field)
+        ),
+        agreed AS (
+            SELECT entity_key, field, compare_key, count(DISTINCT source) AS agreement
+            FROM keyed GROUP BY ALL
+        )
+        SELECT k.*, a.agreement,
+               row_number() OVER (PARTITION BY k.entity_key, k.field ORDER BY {order}) AS rank
+        FROM keyed k JOIN agreed a USING (entity_key, field, compare_key)
+        """
+    )
+    con.unregister(priorities)
+    con.execute(
+        f"""
+        CREATE OR REPLACE TABLE {golden} AS
+        WITH offered AS (
+            SELECT entity_key, field, count(DISTINCT source) AS sources,
+                   count(DISTINCT compare_key) AS distinct_values
+            FROM {candidates} GROUP BY ALL
+        )
+        SELECT c.entity_key,
+            to_json(map_from_entries(list((c.field, c.value) ORDER BY c.field))) AS golden_values,
+            to_json(map_from_entries(list((c.field, {{
+                'agreeing_sources': c.agreement, 'as_of': c.as_of,
+                'confidence': round(c.confidence, 4), 'department': c.department,
+                'distinct_values': o.distinct_values, 'file': c.file, 'method': c.method,
+                'row': c.row, 'source': c.source, 'sources': o.sources
+            }}) ORDER BY c.field))) AS provenance
+        FROM {candidates} c JOIN offered o USING (entity_key, field)
+        WHERE c.rank = 1
+        GROUP BY c.entity_key
+        """
+    )
