@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 from typing import Annotated
@@ -12,7 +13,8 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from frontline.integrate.pipeline import IntegrationResult, run_integration
-from frontline.integrate.sources import SourceError, load_sources
+from frontline.integrate.sources import SourceError, SourceSpec, load_sources
+from frontline.store import create_engine_for, database_url, safe_url, upgrade
 
 
 def show(result: IntegrationResult, console: Console, seconds: float) -> None:
@@ -51,8 +53,36 @@ def show(result: IntegrationResult, console: Console, seconds: float) -> None:
     console.print(f"{seconds:.1f} s ({stages})")
 
 
-def run(sources: Path, data: Path, console: Console) -> IntegrationResult:
-    """Load the source descriptions, integrate with a live progress bar, print the summary.
+def show_quality(result: IntegrationResult, specs: list[SourceSpec], console: Console) -> None:
+    """Issues by department and type, and each department's four scores."""
+    names = {s.department_key: s.department for s in specs}
+    types = sorted({t for counts in result.issues.values() for t in counts})
+    table = Table(title="Quality by department / 各部门数据质量", title_justify="left")
+    table.add_column("department 部门", overflow="fold")
+    for label in ("complete 完整", "valid 有效", "consistent 一致", "timely 及时"):
+        table.add_column(label, justify="right")
+    for name in types:
+        table.add_column(name.replace("_", " "), justify="right", overflow="fold")
+    for department, *scores, _rows in result.scores:
+        counts = result.issues.get(department, {})
+        table.add_row(
+            names.get(department, department),
+            *(f"{float(v):.1%}" for v in scores),
+            *(f"{counts.get(t, 0):,}" for t in types),
+        )
+    console.print(table)
+    total = sum(sum(c.values()) for c in result.issues.values())
+    console.print(
+        f"quality issues 质量问题: {total:,}, each routed to its department 已分派至所属部门"
+    )
+
+
+def run(
+    sources: Path, data: Path, console: Console, database: str | None = None
+) -> IntegrationResult:
+    """Load the source descriptions, integrate with a live progress bar, publish into the
+    store at ``database`` (default: ``FRONTLINE_DATABASE_URL``, else SQLite under ``var/``),
+    print the summary.
 
     A wrong source file ends the command with its file, line and key (exit code 2).
     """
@@ -61,6 +91,11 @@ def run(sources: Path, data: Path, console: Console) -> IntegrationResult:
     except SourceError as error:
         console.print(f"[red]{error}[/red]")
         raise typer.Exit(2) from None
+    url = database or database_url(os.environ)
+    engine = create_engine_for(url)
+    if engine.dialect.name == "sqlite" and engine.url.database:
+        Path(engine.url.database).parent.mkdir(parents=True, exist_ok=True)
+    upgrade(engine)
     started = time.perf_counter()
     with Progress(
         TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
@@ -71,8 +106,16 @@ def run(sources: Path, data: Path, console: Console) -> IntegrationResult:
         def on_stage(stage: str, done: int, total: int) -> None:
             progress.update(task, description=stage, completed=done, total=total)
 
-        result = run_integration(specs, data, progress=on_stage)
+        result = run_integration(specs, data, progress=on_stage, store=engine)
+    engine.dispose()
     show(result, console, time.perf_counter() - started)
+    show_quality(result, specs, console)
+    published = result.published.rows if result.published else {}
+    console.print(
+        f"published run {result.run_id} into {safe_url(url)} 已发布: "
+        f"{published.get('golden', 0):,} golden records 主数据, "
+        f"{published.get('links', 0):,} links 关联, {published.get('issues', 0):,} issues 问题"
+    )
     return result
 
 
@@ -83,6 +126,13 @@ def register(app: typer.Typer) -> None:
         sources: Annotated[
             Path, typer.Option(help="Folder of source descriptions (*.yaml).")
         ] = Path("examples/city/sources"),
+        database: Annotated[
+            str | None,
+            typer.Option(
+                help="Store URL; default FRONTLINE_DATABASE_URL, else sqlite:///var/frontline.db."
+            ),
+        ] = None,
     ) -> None:
-        """Integrate department sources: read, normalise, validate and link every row."""
-        run(sources, data, Console())
+        """Integrate department sources: read, normalise, validate, link every row, build the
+        golden records and quality issues, and publish them into the store."""
+        run(sources, data, Console(), database)

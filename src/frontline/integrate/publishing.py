@@ -138,12 +138,20 @@ def publish_run(
         )
         publisher.scores(ScoreRow(*score) for score in department_scores(con))
         if "person" in entity_types and has_table(con, "review_candidates"):
+            profile = (
+                "to_json({{'name': {0}.name, 'birth_date': {0}.birth_date, 'sex': {0}.sex, "
+                "'id_number': {0}.id_norm, 'phone': {0}.phone, 'address': {0}.address}})"
+            )
             publisher.review_pairs(
-                ReviewPairRow(_ref(left), _ref(right), "person", float(probability))
-                for left, right, probability in _stream(
+                ReviewPairRow(_ref(left), _ref(right), "person", float(p), (a, b))
+                for left, right, p, a, b in _stream(
                     con,
-                    "SELECT unique_id, reference_id, probability FROM review_candidates "
-                    "ORDER BY unique_id",
+                    f"SELECT c.unique_id, c.reference_id, c.probability, "
+                    f"{profile.format('l')}, {profile.format('r')} "
+                    "FROM review_candidates c "
+                    "JOIN residue_left l ON l.unique_id = c.unique_id "
+                    "JOIN residue_reference r ON r.unique_id = c.reference_id "
+                    "ORDER BY c.unique_id",
                 )
             )
     return publisher.report

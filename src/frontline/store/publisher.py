@@ -18,6 +18,7 @@ publish wrote are checked against the entities in one query before the commit.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -233,7 +234,10 @@ class Publisher:
         statement = merge.upsert(self._live, _REVIEW)
         statement = statement.on_conflict_do_update(
             index_elements=[c for c in _REVIEW.c if c.name.startswith(("left_", "right_"))],
-            set_={"match_probability": statement.excluded.match_probability},
+            set_={
+                "match_probability": statement.excluded.match_probability,
+                "records": statement.excluded.records,
+            },
             where=_REVIEW.c.status == "open",
         )
         count = 0
@@ -424,6 +428,10 @@ def _keys(target: Table | None, table: Table, *names: str) -> Select[Any]:
 
 def _pair(row: ReviewPairRow, run_id: int) -> dict[str, object]:
     left, right = sorted((row.a, row.b))
+    records = None
+    if row.records is not None:
+        a, b = (_document(r) for r in row.records)
+        records = {"left": a, "right": b} if left == row.a else {"left": b, "right": a}
     return {
         "left_source": left.source,
         "left_file": left.file,
@@ -435,7 +443,13 @@ def _pair(row: ReviewPairRow, run_id: int) -> dict[str, object]:
         "match_probability": row.match_probability,
         "status": "open",
         "first_seen_run": run_id,
+        "records": records,
     }
+
+
+def _document(value: object) -> object:
+    """A JSON document given as text, decoded (the column's type encodes it)."""
+    return json.loads(value) if isinstance(value, str) else value
 
 
 def publish(

@@ -23,7 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from frontline.store.base import Base, UtcDateTime, code, one_of, utc_now
+from frontline.store.base import JSON_DOCUMENT, Base, JsonObject, UtcDateTime, code, one_of, utc_now
 from frontline.store.rows import RecordRef
 
 REVIEW_STATUSES = ("open", "same", "not_same")
@@ -56,6 +56,8 @@ class ReviewPair(Base):
     decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     reason: Mapped[str | None] = mapped_column(Text)
     first_seen_run: Mapped[int] = mapped_column(ForeignKey("integration_runs.id"))
+    records: Mapped[JsonObject | None] = mapped_column(JSON_DOCUMENT)
+    """The two records' values as the linker saw them (`left`, `right`), for the steward."""
 
     @property
     def left(self) -> RecordRef:

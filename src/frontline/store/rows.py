@@ -123,6 +123,8 @@ class ReviewPairRow(NamedTuple):
     b: RecordRef
     entity_type: str
     match_probability: float
+    records: tuple[JsonDocument, JsonDocument] | None = None
+    """The values of `a` and of `b` as the linker compared them, for the steward."""
 
 
 def json_text(value: JsonDocument | None) -> str:

@@ -1,4 +1,5 @@
-"""Record links may be made by a deterministic rule (an enterprise's unique registered name).
+"""Record links may be made by a deterministic rule (an enterprise's unique registered name);
+review pairs keep the two records as the steward must see them.
 
 Revision ID: 0002
 Revises: 0001
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0002"
@@ -30,10 +32,15 @@ def upgrade() -> None:
         batch.create_check_constraint(
             op.f(_NAME), _methods("identifier", "probabilistic", "review", "rule")
         )
+    op.add_column("review_pairs", sa.Column("records", sa.JSON(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("review_pairs") as batch:
+        batch.drop_column("records")
     op.execute("DELETE FROM record_links WHERE method = 'rule'")
     with op.batch_alter_table("record_links") as batch:
         batch.drop_constraint(op.f(_NAME), type_="check")
-        batch.create_check_constraint(op.f(_NAME), _methods("identifier", "probabilistic", "review"))
+        batch.create_check_constraint(
+            op.f(_NAME), _methods("identifier", "probabilistic", "review")
+        )
