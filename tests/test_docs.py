@@ -48,7 +48,9 @@ def test_block_runs(page: str, commands: list[str], tmp_path: Path) -> None:
         args = [
             "300" if p == "--persons" else a for p, a in zip(["", *args[:-1]], args, strict=True)
         ]
-        result = CliRunner().invoke(build_app(), args, env={"COLUMNS": "200"})
+        # The store goes to the temp folder too, unless a command names its own.
+        env = {"COLUMNS": "200", "FRONTLINE_DATABASE_URL": f"sqlite:///{tmp_path}/frontline.db"}
+        result = CliRunner().invoke(build_app(), args, env=env)
         # `ids check` exits 1 when a code it was given is invalid, which examples may show.
         allowed = (0, 1) if args[:2] == ["ids", "check"] else (0,)
         assert result.exit_code in allowed, f"{page}: {command}\n{result.output}"

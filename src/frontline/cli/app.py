@@ -9,7 +9,7 @@ from frontline import __version__
 
 def build_app() -> typer.Typer:
     """Assemble the command tree; nothing is created at import time."""
-    from frontline.cli import demo, ids, integrate, review, synth
+    from frontline.cli import demo, ids, integrate, quality, review, synth
 
     app = typer.Typer(
         name="frontline",
@@ -30,6 +30,7 @@ def build_app() -> typer.Typer:
     demo.register(app)
     ids.register(app)
     integrate.register(app)
+    quality.register(app)
     review.register(app)
     return app
 

@@ -7,9 +7,11 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from frontline.cli import integrate
 from frontline.cli.synth import run, show_examples
+from frontline.quality.report import load_report, write_report
 from frontline.synth import CityConfig
 
 
@@ -22,7 +24,8 @@ def register(app: typer.Typer) -> None:
             Path, typer.Option(help="Source descriptions of the city's departments.")
         ] = Path("examples/city/sources"),
     ) -> None:
-        """Run the demo: generate a synthetic city, then integrate its departments' data."""
+        """Run the demo: generate a synthetic city, integrate its departments' data into the
+        store, and write the data quality report."""
         console = Console()
         console.rule("Frontline demo / 演示")
         console.print(
@@ -39,4 +42,11 @@ def register(app: typer.Typer) -> None:
             "Step 2. Integrate: read every format, check every identifier, link every row "
             "/ 第二步：数据整合"
         )
-        integrate.run(sources, out / "city", console)
+        database = f"sqlite:///{out / 'frontline.db'}"
+        integrate.run(sources, out / "city", console, database)
+        console.print()
+        console.print("Step 3. The data quality report / 第三步：数据质量报告")
+        html_path, json_path = write_report(load_report(database), out / "quality")
+        console.print(f"report 报告: {escape(str(html_path))}")
+        console.print(f"data 数据: {escape(str(json_path))}")
+        console.print("Next / 下一步: frontline review list --database " + database)

@@ -14,6 +14,7 @@ from rich.table import Table
 
 from frontline.integrate.pipeline import IntegrationResult, run_integration
 from frontline.integrate.sources import SourceError, SourceSpec, load_sources
+from frontline.quality.issue_types import issue_type
 from frontline.store import create_engine_for, database_url, safe_url, upgrade
 
 
@@ -58,11 +59,11 @@ def show_quality(result: IntegrationResult, specs: list[SourceSpec], console: Co
     names = {s.department_key: s.department for s in specs}
     types = sorted({t for counts in result.issues.values() for t in counts})
     table = Table(title="Quality by department / 各部门数据质量", title_justify="left")
-    table.add_column("department 部门", overflow="fold")
-    for label in ("complete 完整", "valid 有效", "consistent 一致", "timely 及时"):
+    table.add_column("部门", overflow="fold", no_wrap=True)
+    for label in ("完整性", "有效性", "一致性", "及时性"):
         table.add_column(label, justify="right")
     for name in types:
-        table.add_column(name.replace("_", " "), justify="right", overflow="fold")
+        table.add_column(issue_type(name).label_zh, justify="right", overflow="fold")
     for department, *scores, _rows in result.scores:
         counts = result.issues.get(department, {})
         table.add_row(

@@ -35,20 +35,12 @@ from frontline.integrate.sources import SourceSpec
 from frontline.integrate.sources.spec import SkipRule
 from frontline.integrate.survivorship import LINKED_OUTCOMES
 from frontline.integrate.workspace import has_column
+from frontline.quality.issue_types import ISSUE_TYPES
 
 ISSUES = "quality_issues"
 SCORES = "quality_scores"
 
-SEVERITY = {
-    "invalid_identifier": "error",
-    "missing_identifier": "warning",
-    "identifier_mismatch": "error",
-    "unlinked": "warning",
-    "conflict": "warning",
-    "alive_after_death": "error",
-    "duplicate": "warning",
-    "stale": "info",
-}
+SEVERITY = {key: issue.severity for key, issue in ISSUE_TYPES.items()}
 
 
 @dataclass(frozen=True)
