@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 from typing import Annotated
 
+import duckdb
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -79,11 +80,19 @@ def show_quality(result: IntegrationResult, specs: list[SourceSpec], console: Co
 
 
 def run(
-    sources: Path, data: Path, console: Console, database: str | None = None
+    sources: Path,
+    data: Path,
+    console: Console,
+    database: str | None = None,
+    workspace: Path | None = None,
+    full: bool = False,
 ) -> IntegrationResult:
     """Load the source descriptions, integrate with a live progress bar, publish into the
     store at ``database`` (default: ``FRONTLINE_DATABASE_URL``, else SQLite under ``var/``),
     print the summary.
+
+    With a ``workspace`` (a DuckDB file kept between runs) the run is incremental unless
+    ``full``: unchanged sources are not read again and only what changed is published.
 
     A wrong source file ends the command with its file, line and key (exit code 2).
     """
@@ -107,10 +116,34 @@ def run(
         def on_stage(stage: str, done: int, total: int) -> None:
             progress.update(task, description=stage, completed=done, total=total)
 
-        result = run_integration(specs, data, progress=on_stage, store=engine)
-    engine.dispose()
+        if workspace is not None:
+            workspace.parent.mkdir(parents=True, exist_ok=True)
+        con = duckdb.connect(str(workspace) if workspace is not None else ":memory:")
+        try:
+            result = run_integration(
+                specs,
+                data,
+                con,
+                progress=on_stage,
+                store=engine,
+                incremental=workspace is not None and not full,
+            )
+        finally:
+            con.close()
+            engine.dispose()
     show(result, console, time.perf_counter() - started)
     show_quality(result, specs, console)
+    if workspace is not None and not full:
+        kept = len(specs) - len(result.read)
+        console.print(
+            f"incremental 增量: read 读取 {len(result.read)} changed source(s) "
+            f"{', '.join(result.read) or '—'}; {kept} unchanged kept 未变数据源沿用; "
+            + (
+                "published the changes only 仅发布变化"
+                if result.incremental_publish
+                else "published in full 全量发布"
+            )
+        )
     published = result.published.rows if result.published else {}
     console.print(
         f"published run {result.run_id} into {safe_url(url)} 已发布: "
@@ -133,7 +166,17 @@ def register(app: typer.Typer) -> None:
                 help="Store URL; default FRONTLINE_DATABASE_URL, else sqlite:///var/frontline.db."
             ),
         ] = None,
+        workspace: Annotated[
+            Path | None,
+            typer.Option(
+                help="A DuckDB file kept between runs: later runs re-read only changed sources "
+                "and publish only what changed."
+            ),
+        ] = None,
+        full: Annotated[
+            bool, typer.Option(help="With --workspace: read everything and retrain the model.")
+        ] = False,
     ) -> None:
         """Integrate department sources: read, normalise, validate, link every row, build the
         golden records and quality issues, and publish them into the store."""
-        run(sources, data, Console(), database)
+        run(sources, data, Console(), database, workspace, full)

@@ -9,10 +9,12 @@ publishes into it, atomically; without one it stops after quality (benchmarks, d
 from __future__ import annotations
 
 import hashlib
+import json
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import duckdb
 from sqlalchemy import Engine
@@ -20,11 +22,11 @@ from sqlalchemy.orm import Session
 
 from frontline.ids import sql as ids_sql
 from frontline.ids.sql import quote_identifier as q
-from frontline.integrate import quality
+from frontline.integrate import quality, workspace
 from frontline.integrate.fields import entity_types
 from frontline.integrate.identity import Identities, assign_entity_ids
 from frontline.integrate.normalise import normalise_source
-from frontline.integrate.publishing import publish_run
+from frontline.integrate.publishing import can_publish_changes, publish_run
 from frontline.integrate.readers import read_source
 from frontline.integrate.residue import (
     PROBABILISTIC,
@@ -45,7 +47,7 @@ from frontline.integrate.routing import (
 )
 from frontline.integrate.sources import SourceSpec
 from frontline.integrate.survivorship import SurvivorshipRules, survive
-from frontline.store import fail_run, review_decisions, start_run
+from frontline.store import fail_run, latest_run, review_decisions, start_run
 from frontline.store.publisher import PublishReport
 
 Progress = Callable[[str, int, int], None]
@@ -96,6 +98,10 @@ class IntegrationResult:
     """The store's id of the published run (None when no store was given)."""
     identities: dict[str, Identities] = field(default_factory=dict)
     published: PublishReport | None = None
+    read: list[str] = field(default_factory=list)
+    """The sources read this run (an incremental run skips the unchanged ones)."""
+    incremental_publish: bool = False
+    """Whether only the differences from the last publish were written."""
 
     def summary(self, specs: Sequence[SourceSpec]) -> dict[str, object]:
         """The run as the store keeps it (`integration_runs.summary`) and reports show it."""
@@ -148,18 +154,36 @@ def run_integration(
     *,
     store: Engine | None = None,
     settings: RunSettings | None = None,
+    incremental: bool = False,
 ) -> IntegrationResult:
     """Integrate the sources' files in ``data_dir`` on a DuckDB workspace connection, and
-    publish the result into ``store`` when one is given (migrated; see `frontline.store`)."""
+    publish the result into ``store`` when one is given (migrated; see `frontline.store`).
+
+    ``incremental``: ``con`` is a workspace an earlier run left (a DuckDB file): sources whose
+    files and description are unchanged are not read again, the linking model is reused and
+    only pairs with a record of a changed source are scored, and only what changed is
+    published. Without an earlier run in the workspace the run is simply a full one.
+    """
     con = con or duckdb.connect()
     chosen = settings or RunSettings()
     say = progress or (lambda _stage, _done, _total: None)
     seconds: dict[str, float] = {}
     ids_sql.register(con)
+    workspace.ensure_state(con)
     accounts = {s.key: SourceAccount(s.key, s.department, s.entity) for s in specs}
+    changed: set[str] = set()
     for i, spec in enumerate(specs):
         say(f"read {spec.key}", i, len(specs))
         started = time.perf_counter()
+        digest = workspace.source_digest(spec, data_dir)
+        kept = workspace.source_state(con, spec.key) if incremental else None
+        if kept is not None and digest is not None and kept.digest == digest:
+            accounts[spec.key].rows_read = kept.rows_read
+            accounts[spec.key].encoding = kept.encoding
+            _timed(seconds, "read", started)
+            continue
+        changed.add(spec.key)
+        workspace.remember_source(con, spec.key, None)
         read = read_source(con, spec, data_dir, f"raw_{spec.key}")
         accounts[spec.key].rows_read = read.rows_read
         accounts[spec.key].encoding = ", ".join(sorted(set(read.encodings.values())))
@@ -168,6 +192,9 @@ def run_integration(
         started = time.perf_counter()
         normalise_source(con, spec, f"raw_{spec.key}", f"norm_{spec.key}")
         con.execute(f"DROP TABLE {q(f'raw_{spec.key}')}")
+        if digest is not None:
+            state = workspace.SourceState(digest, read.rows_read, accounts[spec.key].encoding)
+            workspace.remember_source(con, spec.key, state)
         _timed(seconds, "normalise", started)
     say("validate and route", len(specs), len(specs))
     entities: dict[str, int] = {}
@@ -185,7 +212,13 @@ def run_integration(
         started = time.perf_counter()
         if name == "person":
             decisions = _decisions(store) if store is not None else []
-            linked = link_person_residue(con, records, chosen.residue, decisions)
+            model = _model(con, chosen) if incremental else None
+            linked = link_person_residue(
+                con, records, chosen.residue, decisions, model=model, changed=frozenset(changed)
+            )
+            text = json.dumps(linked.model) if linked.model is not None else None
+            workspace.remember(con, "model", text)
+            workspace.remember(con, "model_settings", repr(chosen.residue) if text else None)
         else:
             linked = link_enterprise_residue(con, records)
         if linked.note:
@@ -221,9 +254,21 @@ def run_integration(
     result = IntegrationResult(list(accounts.values()), entities, residue_reasons, seconds, notes)
     present = [n for n in entity_types() if any(s.entity == n for s in specs)]
     _survive_and_judge(con, specs, present, chosen, result, say)
+    result.read = sorted(changed)
     if store is not None:
-        _publish(con, specs, present, chosen, store, result, say)
+        _publish(
+            con, specs, present, chosen, store, result, say, result.read if incremental else None
+        )
     return result
+
+
+def _model(con: duckdb.DuckDBPyConnection, chosen: RunSettings) -> dict[str, Any] | None:
+    """The linking model the workspace's last run trained, if trained with these settings."""
+    text = workspace.meta(con, "model")
+    if text is None or workspace.meta(con, "model_settings") != repr(chosen.residue):
+        return None
+    model: dict[str, Any] = json.loads(text)
+    return model
 
 
 def _decisions(store: Engine) -> list[Decision]:
@@ -285,10 +330,15 @@ def _publish(
     store: Engine,
     result: IntegrationResult,
     say: Progress,
+    changed: Sequence[str] | None,
 ) -> None:
-    """Stable ids from the store, then one atomic publish of everything the run found."""
+    """Stable ids from the store, then one atomic publish of everything the run found — or,
+    given the ``changed`` sources of an incremental run, of what changed."""
     steps = len(specs)
     started = time.perf_counter()
+    with Session(store) as session:
+        latest = latest_run(session)
+        latest_id = latest.id if latest is not None else None
     run_id = start_run(store, config_digest(specs, chosen))
     try:
         say("entity ids", steps, steps)
@@ -299,9 +349,19 @@ def _publish(
         _timed(result.seconds, "ids", started)
         started = time.perf_counter()
         say("publish", steps, steps)
+        # Retiring entities removes golden records: only a full publish does that.
+        retiring = any(i.retired or i.reactivated for i in result.identities.values())
+        diff = changed is not None and not retiring and can_publish_changes(con, latest_id)
         result.published = publish_run(
-            con, store, run_id, present, [s.key for s in specs], result.summary(specs)
+            con,
+            store,
+            run_id,
+            present,
+            [s.key for s in specs],
+            result.summary(specs),
+            changed_sources=sorted(changed or ()) if diff else None,
         )
+        result.incremental_publish = diff
     except BaseException as error:
         # The publisher marks its own failures; this covers what failed before it began.
         fail_run(store, run_id, type(error).__name__)

@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 from frontline.ids.sql import quote_identifier as q
 from frontline.integrate.quality import ISSUES, department_scores
 from frontline.integrate.survivorship import LINKED_OUTCOMES
-from frontline.integrate.workspace import has_column, has_table
+from frontline.integrate.workspace import has_column, has_table, meta, remember
 from frontline.store import (
     EntityRow,
     EventRow,
@@ -52,6 +52,63 @@ def _ref(unique_id: str) -> RecordRef:
     return RecordRef(source, file, int(row))
 
 
+def _prepare(con: duckdb.DuckDBPyConnection, entity_types: Sequence[str]) -> None:
+    """``run_golden`` and ``run_links``: what this run would publish, with entity ids."""
+    linked = ", ".join(f"'{o}'" for o in LINKED_OUTCOMES)
+    con.execute(
+        "CREATE OR REPLACE TABLE run_golden AS "
+        + " UNION ALL ".join(
+            f"SELECT i.entity_id, '{kind}' AS entity_type, g.golden_values, g.provenance "
+            f"FROM {q(f'golden_{kind}')} g JOIN {q(f'entity_ids_{kind}')} i USING (entity_key)"
+            for kind in entity_types
+        )
+    )
+    selects = []
+    for kind in entity_types:
+        records = f"records_{kind}"
+        confidence = (
+            "round(r._confidence, 4)" if has_column(con, records, "_confidence") else "NULL::DOUBLE"
+        )
+        selects.append(
+            f"""
+            SELECT r._source AS source, r._file AS file, r._row AS row, i.entity_id,
+                   CASE WHEN r._outcome IN ({linked}) THEN 'linked'
+                        WHEN r._outcome IN ('skipped', 'other_source') THEN r._outcome
+                        ELSE 'quarantined' END AS status,
+                   CASE WHEN r._outcome IN ({linked}) THEN r._outcome END AS method,
+                   {confidence} AS confidence, r._reason AS reason
+            FROM {q(records)} r
+            LEFT JOIN {q(f"entity_ids_{kind}")} i
+                ON i.entity_key = r._entity_key AND r._outcome IN ({linked})
+            """
+        )
+    con.execute("CREATE OR REPLACE TABLE run_links AS " + " UNION ALL ".join(selects))
+    con.execute(
+        "CREATE OR REPLACE TABLE run_issues AS "
+        + " UNION ALL ".join(
+            f"""
+            SELECT issue_type, severity, department_key, source, file, row, i.entity_id,
+                   field, detail
+            FROM {ISSUES} x LEFT JOIN {q(f"entity_ids_{kind}")} i USING (entity_key)
+            WHERE x.entity_type = '{kind}'
+            """
+            for kind in entity_types
+        )
+    )
+
+
+def can_publish_changes(con: duckdb.DuckDBPyConnection, latest_run: int | None) -> bool:
+    """Whether the workspace's snapshot is what the store serves now (its latest run), so a
+    publish of the differences is enough."""
+    published = meta(con, "published_run")
+    return (
+        latest_run is not None
+        and published == str(latest_run)
+        and has_table(con, "published_golden")
+        and has_table(con, "published_links")
+    )
+
+
 def publish_run(
     con: duckdb.DuckDBPyConnection,
     engine: Engine,
@@ -60,82 +117,71 @@ def publish_run(
     sources: Sequence[str],
     summary: Mapping[str, object],
     *,
+    changed_sources: Sequence[str] | None = None,
     progress: Progress | None = None,
 ) -> PublishReport:
     """Publish the workspace's entities, golden records, links, issues, scores, events and
-    review pairs of ``entity_types`` as run ``run_id`` (a full run: it replaces its scope)."""
+    review pairs of ``entity_types`` as run ``run_id``.
 
-    def confidence(kind: str) -> str:
-        if has_column(con, f"records_{kind}", "_confidence"):
-            return "round(r._confidence, 4)"
-        return "NULL::DOUBLE"
-
-    scope = Scope(entity_types=frozenset(entity_types), sources=frozenset(sources))
-    linked = ", ".join(f"'{o}'" for o in LINKED_OUTCOMES)
+    A full publish (``changed_sources`` None) replaces everything of its types and sources.
+    Given the sources that changed (see `can_publish_changes`), only the differences from the
+    workspace's snapshot of the last publish are written: golden records that changed, the
+    links of the changed sources and the links that changed elsewhere, and the issues of those
+    entities and rows. Either way the snapshot then becomes this publish.
+    """
+    _prepare(con, entity_types)
+    diff = changed_sources is not None
+    if diff:
+        golden_sql = (
+            "SELECT * FROM run_golden EXCEPT SELECT * FROM published_golden ORDER BY entity_id"
+        )
+        con.execute(
+            "CREATE OR REPLACE TABLE publish_links AS "
+            "SELECT * FROM run_links WHERE list_contains(?, source) "
+            "UNION SELECT * FROM (SELECT * FROM run_links EXCEPT SELECT * FROM published_links)",
+            [list(changed_sources or ())],
+        )
+        con.execute(
+            "CREATE OR REPLACE TABLE publish_issues AS SELECT * FROM run_issues "
+            "WHERE list_contains(?, source) "
+            "OR entity_id IN (SELECT entity_id FROM "
+            "  (SELECT * FROM run_golden EXCEPT SELECT * FROM published_golden)) "
+            "OR (source, file, row) IN (SELECT source, file, row FROM publish_links)",
+            [list(changed_sources or ())],
+        )
+        scope = Scope(sources=frozenset(changed_sources or ()))
+    else:
+        golden_sql = "SELECT * FROM run_golden ORDER BY entity_id"
+        con.execute("CREATE OR REPLACE TABLE publish_links AS SELECT * FROM run_links")
+        con.execute("CREATE OR REPLACE TABLE publish_issues AS SELECT * FROM run_issues")
+        scope = Scope(entity_types=frozenset(entity_types), sources=frozenset(sources))
     with Publisher(
         engine, RunSummary(run_id, scope, summary), replace=True, progress=progress
     ) as publisher:
         for kind in entity_types:
-            ids = q(f"entity_ids_{kind}")
             publisher.entities(
                 EntityRow(entity_id, kind, key, status)
                 for key, entity_id, status in _stream(
                     con,
-                    f"SELECT entity_key, entity_id, status FROM {ids} WHERE changed "
-                    "ORDER BY entity_id",
+                    f"SELECT entity_key, entity_id, status FROM {q(f'entity_ids_{kind}')} "
+                    "WHERE changed ORDER BY entity_id",
                 )
             )
-        for kind in entity_types:
-            ids = q(f"entity_ids_{kind}")
-            publisher.golden(
-                GoldenRow(entity_id, kind, values, provenance)
-                for entity_id, values, provenance in _stream(
-                    con,
-                    f"SELECT i.entity_id, g.golden_values, g.provenance "
-                    f"FROM {q(f'golden_{kind}')} g JOIN {ids} i USING (entity_key) "
-                    "ORDER BY i.entity_id",
-                )
-            )
-            publisher.links(
-                LinkRow(source, file, row, entity_id, status, method, confidence, reason)
-                for source, file, row, entity_id, status, method, confidence, reason in _stream(
-                    con,
-                    f"""
-                    SELECT r._source, r._file, r._row, i.entity_id,
-                           CASE WHEN r._outcome IN ({linked}) THEN 'linked'
-                                WHEN r._outcome IN ('skipped', 'other_source') THEN r._outcome
-                                ELSE 'quarantined' END,
-                           CASE WHEN r._outcome IN ({linked}) THEN r._outcome END,
-                           {confidence(kind)},
-                           r._reason
-                    FROM {q(f"records_{kind}")} r
-                    LEFT JOIN {ids} i
-                        ON i.entity_key = r._entity_key AND r._outcome IN ({linked})
-                    ORDER BY r._source, r._file, r._row
-                    """,
-                )
-            )
-            publisher.events(
-                EventRow("retired", [entity_id], {"entity_key_type": kind})
-                for (entity_id,) in _stream(
-                    con, f"SELECT entity_id FROM {ids} WHERE change = 'retired' ORDER BY 1"
-                )
-            )
-        publisher.issues(
-            IssueRow(t, severity, department, source, file, row, entity_id, field, detail)
-            for t, severity, department, source, file, row, entity_id, field, detail in _stream(
-                con,
-                " UNION ALL ".join(
-                    f"""
-                    SELECT issue_type, severity, department_key, source, file, row,
-                           i.entity_id, field, detail
-                    FROM {ISSUES} x LEFT JOIN {q(f"entity_ids_{kind}")} i USING (entity_key)
-                    WHERE x.entity_type = '{kind}'
-                    """
-                    for kind in entity_types
-                ),
-            )
+        publisher.golden(GoldenRow(*row) for row in _stream(con, golden_sql))
+        publisher.links(
+            LinkRow(*row)
+            for row in _stream(con, "SELECT * FROM publish_links ORDER BY source, file, row")
         )
+        for kind in entity_types:
+            publisher.events(
+                EventRow("retired", [entity_id], {"entity_type": kind})
+                for (entity_id,) in _stream(
+                    con,
+                    f"SELECT entity_id FROM {q(f'entity_ids_{kind}')} "
+                    "WHERE change = 'retired' ORDER BY 1",
+                )
+            )
+        publisher.issues(IssueRow(*row) for row in _stream(con, "SELECT * FROM publish_issues"))
         publisher.scores(ScoreRow(*score) for score in department_scores(con))
         if "person" in entity_types and has_table(con, "review_candidates"):
             profile = (
@@ -154,4 +200,8 @@ def publish_run(
                     "ORDER BY c.unique_id",
                 )
             )
+    # The store now serves exactly this: the snapshot the next incremental publish compares to.
+    con.execute("CREATE OR REPLACE TABLE published_golden AS SELECT * FROM run_golden")
+    con.execute("CREATE OR REPLACE TABLE published_links AS SELECT * FROM run_links")
+    remember(con, "published_run", str(run_id))
     return publisher.report

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import duckdb
 import splink.comparison_level_library as cll
@@ -22,6 +23,7 @@ from splink.internals.exceptions import SplinkException
 
 from frontline.ids.sql import quote_identifier as q
 from frontline.ids.sql import resident_normalized
+from frontline.integrate.workspace import has_table
 
 PROBABILISTIC = "probabilistic"
 REVIEW = "review"
@@ -55,6 +57,8 @@ class ResidueResult:
     unmatched: int
     note: str = ""
     """Why no record could be matched, when the model could not be trained."""
+    model: dict[str, Any] | None = None
+    """The trained (or reused) model, as Splink saves it: what incremental runs reuse."""
 
 
 def _id_comparison() -> cl.CustomComparison:
@@ -151,6 +155,9 @@ def link_person_residue(
     records: str,
     settings: ResidueSettings | None = None,
     decisions: Sequence[Decision] = (),
+    *,
+    model: dict[str, Any] | None = None,
+    changed: frozenset[str] | None = None,
 ) -> ResidueResult:
     """Link the residue rows of ``records`` (the routed person records) in place.
 
@@ -169,14 +176,25 @@ def link_person_residue(
         f"CREATE OR REPLACE TABLE residue_reference AS {_profile_sql(records, 'identifier')}"
     )
     residue = con.execute("SELECT count(*) FROM residue_left").fetchall()[0][0]
-    con.execute(
-        "CREATE OR REPLACE TABLE residue_pairs (unique_id VARCHAR, reference_id VARCHAR, "
-        "probability DOUBLE)"
-    )
+    # The changed sources when the run can be incremental, else None (score every pair).
+    scope = changed if model is not None and has_table(con, "residue_pairs") else None
+    if scope is not None:
+        con.execute(
+            "CREATE OR REPLACE TABLE residue_pairs AS SELECT * FROM residue_pairs "
+            "WHERE NOT list_contains(?, split_part(unique_id, ':', 1)) "
+            "AND NOT list_contains(?, split_part(reference_id, ':', 1))",
+            [sorted(scope), sorted(scope)],
+        )
+    else:
+        model = None
+        con.execute(
+            "CREATE OR REPLACE TABLE residue_pairs (unique_id VARCHAR, reference_id VARCHAR, "
+            "probability DOUBLE)"
+        )
     note = ""
     if residue:
         try:
-            _predict(con, chosen)
+            model = _predict(con, chosen, model, scope)
         except SplinkException as error:
             # Too few records to learn from (a tiny city, a first small delivery): every residue
             # record stays unmatched rather than being linked by an untrained model.
@@ -215,23 +233,69 @@ def link_person_residue(
         "count(*) FILTER (_reason = 'review_pending'), count(*) FILTER (_reason = 'unmatched') "
         f"FROM {q(records)}"
     ).fetchall()[0]
-    return ResidueResult(residue, counts[0], counts[1], counts[2], note)
+    return ResidueResult(residue, counts[0], counts[1], counts[2], note, model)
 
 
-def _predict(con: duckdb.DuckDBPyConnection, chosen: ResidueSettings) -> None:
-    api = DuckDBAPI(connection=con)
-    left = api.register("residue_left")
-    reference = api.register("residue_reference")
-    linker = Linker([left, reference], _settings(), log_level=None)
+def _predict(
+    con: duckdb.DuckDBPyConnection,
+    chosen: ResidueSettings,
+    model: dict[str, Any] | None,
+    changed: frozenset[str] | None,
+) -> dict[str, Any]:
+    """Score residue × reference pairs into ``residue_pairs``; train first without a model,
+    else score only the pairs with a record of a ``changed`` source. Returns the model."""
     # Splink reports untrained levels through logging; the run summary says what matters.
     logging.getLogger("splink").setLevel(logging.ERROR)
-    training = linker.training
-    training.estimate_probability_two_random_records_match(
-        [block_on("name", "birth_date")], recall=0.8
-    )
-    training.estimate_u_using_random_sampling(max_pairs=chosen.u_sample_pairs, seed=chosen.seed)
-    training.estimate_parameters_using_expectation_maximisation(block_on("birth_date"))
-    training.estimate_parameters_using_expectation_maximisation(block_on("name_key"))
+    api = DuckDBAPI(connection=con)
+    if model is None:
+        linker = Linker(
+            [api.register("residue_left"), api.register("residue_reference")],
+            _settings(),
+            log_level=None,
+        )
+        training = linker.training
+        training.estimate_probability_two_random_records_match(
+            [block_on("name", "birth_date")], recall=0.8
+        )
+        training.estimate_u_using_random_sampling(max_pairs=chosen.u_sample_pairs, seed=chosen.seed)
+        training.estimate_parameters_using_expectation_maximisation(block_on("birth_date"))
+        training.estimate_parameters_using_expectation_maximisation(block_on("name_key"))
+        _score(con, linker, chosen, "residue_left")
+        model = linker.misc.save_model_to_json()
+    else:
+        sources = sorted(changed or ())
+        of_changed = "list_contains(?, split_part(unique_id, ':', 1))"
+        for left, reference in ((of_changed, "true"), (f"NOT {of_changed}", of_changed)):
+            params = [sources] * (left.count("?") + reference.count("?"))
+            con.execute(
+                f"CREATE OR REPLACE TEMP TABLE residue_left_part AS "
+                f"SELECT * FROM residue_left WHERE {left}",
+                params[: left.count("?")],
+            )
+            con.execute(
+                f"CREATE OR REPLACE TEMP TABLE residue_reference_part AS "
+                f"SELECT * FROM residue_reference WHERE {reference}",
+                params[left.count("?") :],
+            )
+            sizes = con.execute(
+                "SELECT (SELECT count(*) FROM residue_left_part), "
+                "(SELECT count(*) FROM residue_reference_part)"
+            ).fetchall()[0]
+            if min(sizes) == 0:
+                continue
+            linker = Linker(
+                [api.register("residue_left_part"), api.register("residue_reference_part")],
+                model,
+                log_level=None,
+            )
+            _score(con, linker, chosen, "residue_left_part")
+    api.delete_tables_created_by_splink_from_db()  # type: ignore[no-untyped-call]
+    return model
+
+
+def _score(
+    con: duckdb.DuckDBPyConnection, linker: Linker, chosen: ResidueSettings, left: str
+) -> None:
     predictions = linker.inference.predict(
         threshold_match_probability=chosen.review_threshold, warning_mode="never"
     )
@@ -243,10 +307,9 @@ def _predict(con: duckdb.DuckDBPyConnection, chosen: ResidueSettings) -> None:
                CASE WHEN l.unique_id IS NULL THEN p.unique_id_l ELSE p.unique_id_r END,
                p.match_probability
         FROM {q(predictions.physical_name)} p
-        LEFT JOIN residue_left l ON l.unique_id = p.unique_id_l
+        LEFT JOIN {q(left)} l ON l.unique_id = p.unique_id_l
         """
     )
-    api.delete_tables_created_by_splink_from_db()  # type: ignore[no-untyped-call]
 
 
 def _best_matches(con: duckdb.DuckDBPyConnection, decisions: Sequence[Decision]) -> None:

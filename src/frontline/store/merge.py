@@ -344,20 +344,22 @@ def retire_issues(
 ) -> int:
     """Delete issues of earlier runs that this publish restates; return how many.
 
-    A full publish (`scope_*` given) restates every issue of its sources, of entities of its
-    types, and those tied to neither; an incremental one (`scope_*` None) the issues of the
-    entities and input rows it republished (`restated_*`: selects of their keys).
+    Every publish restates the issues of the entities and input rows it republished
+    (`restated_*`: selects of their keys); one with a scope (`scope_*` given) also every issue
+    of its sources, of entities of its types, and those tied to neither.
     """
     issues: Table = QualityIssue.__table__  # type: ignore[assignment]
+    row = tuple_(issues.c.source, issues.c.file, issues.c.row)
+    restated: ColumnElement[bool] = or_(
+        issues.c.entity_id.in_(restated_entities), row.in_(restated_links)
+    )
     if scope_sources is not None and scope_types is not None:
         of_types = select(ENTITIES.c.entity_id).where(ENTITIES.c.entity_type.in_(scope_types))
-        restated: ColumnElement[bool] = or_(
+        restated = or_(
+            restated,
             issues.c.source.in_(scope_sources),
             issues.c.entity_id.in_(of_types),
             and_(issues.c.source.is_(None), issues.c.entity_id.is_(None)),
         )
-    else:
-        row = tuple_(issues.c.source, issues.c.file, issues.c.row)
-        restated = or_(issues.c.entity_id.in_(restated_entities), row.in_(restated_links))
     statement = delete(issues).where(issues.c.run_id != run_id, restated)
     return connection.execute(statement).rowcount

@@ -1,0 +1,154 @@
+"""Incremental runs: one changed source is read again, only what changed is published, and the
+store ends exactly where the workspace's view of the whole run says it should."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from frontline.integrate.pipeline import IntegrationResult, run_integration
+from frontline.integrate.sources import load_sources
+from frontline.store import (
+    GoldenRecord,
+    QualityIssue,
+    RecordLink,
+    create_engine_for,
+    upgrade,
+)
+from frontline.synth import CityConfig, generate_city
+
+State = tuple[dict[str, Any], set[tuple[Any, ...]], Counter[str]]
+"""Golden records by entity id, links, and issues counted by type, row, entity and field."""
+
+SOURCES = Path(__file__).parents[2] / "examples" / "city" / "sources"
+
+
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("city")
+    generate_city(CityConfig(persons=1000, seed=5), folder)
+    return folder
+
+
+@pytest.fixture
+def city(pristine: Path, tmp_path: Path) -> Path:
+    return Path(shutil.copytree(pristine, tmp_path / "city"))
+
+
+@pytest.fixture
+def store(database_url: str) -> Iterator[Engine]:
+    engine = create_engine_for(database_url)
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+def integrate(
+    city: Path, store: Engine, workspace: Path, *, incremental: bool
+) -> tuple[IntegrationResult, duckdb.DuckDBPyConnection]:
+    con = duckdb.connect(str(workspace))
+    result = run_integration(load_sources(SOURCES), city, con, store=store, incremental=incremental)
+    return result, con
+
+
+def change_phones(city: Path, every: int) -> int:
+    """Give every `every`-th pension row a new phone number; return how many changed."""
+    path = city / "pensions.csv"
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+    column = rows[0].index("LXDH")
+    changed = 0
+    for i in range(1, len(rows), every):
+        rows[i][column] = f"1770000{i:04d}"
+        changed += 1
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8-sig")
+    return changed
+
+
+def store_state(store: Engine) -> State:
+    with Session(store) as session:
+        golden = {
+            g.entity_id: (g.values, g.provenance) for g in session.scalars(select(GoldenRecord))
+        }
+        links = {
+            (x.source, x.file, x.row, x.entity_id, x.status, x.method, x.confidence, x.reason)
+            for x in session.scalars(select(RecordLink))
+        }
+        issues = Counter(
+            f"{i.issue_type}|{i.source}|{i.row}|{i.entity_id}|{i.field}"
+            for i in session.scalars(select(QualityIssue))
+        )
+    return golden, links, issues
+
+
+def workspace_state(
+    con: duckdb.DuckDBPyConnection,
+) -> State:
+    golden = {
+        entity_id: (json.loads(values), json.loads(provenance))
+        for entity_id, _, values, provenance in con.execute("SELECT * FROM run_golden").fetchall()
+    }
+    links = set(con.execute("SELECT * FROM run_links").fetchall())
+    issues = Counter(
+        f"{t}|{s}|{r}|{e}|{f}"
+        for t, s, r, e, f in con.execute(
+            "SELECT issue_type, source, row, entity_id, field FROM run_issues"
+        ).fetchall()
+    )
+    return golden, links, issues
+
+
+def test_an_unchanged_rerun_reads_and_publishes_nothing(
+    city: Path, store: Engine, tmp_path: Path
+) -> None:
+    workspace = tmp_path / "workspace.duckdb"
+    first, con = integrate(city, store, workspace, incremental=True)
+    con.close()
+    assert len(first.read) == len(load_sources(SOURCES))
+    assert not first.incremental_publish  # nothing to compare with yet
+    second, con = integrate(city, store, workspace, incremental=True)
+    con.close()
+    assert second.read == []
+    assert second.incremental_publish
+    assert second.published is not None
+    assert second.published.rows["golden"] == second.published.rows["links"] == 0
+    assert [a.rows_read for a in second.sources] == [a.rows_read for a in first.sources]
+
+
+def test_one_changed_source_touches_only_what_it_affects(
+    city: Path, store: Engine, tmp_path: Path
+) -> None:
+    workspace = tmp_path / "workspace.duckdb"
+    _, con = integrate(city, store, workspace, incremental=False)
+    con.close()
+    before = store_state(store)
+    changed = change_phones(city, every=10)
+    result, con = integrate(city, store, workspace, incremental=True)
+    assert result.read == ["pensions"]
+    assert result.incremental_publish
+    assert result.published is not None
+    rows = result.published.rows
+    pensions = next(a.rows_read for a in result.sources if a.key == "pensions")
+    # Only entities whose golden record changed, and the changed source's links.
+    assert 0 < rows["golden"] <= changed
+    assert rows["golden"] < 0.1 * sum(result.entities.values())
+    assert pensions <= rows["links"] < pensions + 20
+    # …and the store now holds exactly what the whole run computes.
+    after = store_state(store)
+    assert after == workspace_state(con)
+    assert after[0] != before[0]
+    con.close()
+    history = {e for e, _ in after[0].items() if after[0][e] != before[0].get(e)}
+    assert len(history) == rows["golden"]
