@@ -34,29 +34,35 @@ def _division_names() -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]
     return province, prefecture, county
 
 
-def _optional_alternation(names: tuple[str, ...]) -> str:
-    return "(?:" + "|".join(re.escape(n) for n in names) + ")?"
+def _alternation(names: tuple[str, ...]) -> str:
+    return "^(?:" + "|".join(re.escape(n) for n in names) + ")"
 
 
 @functools.cache
-def lead_pattern() -> str:
-    """The regular expression (RE2 and Python) of an address's administrative lead."""
+def lead_patterns() -> tuple[str, ...]:
+    """The regular expressions (RE2 and Python), each anchored at the start, that strip an
+    address's administrative lead one level after the other.
+
+    Applied one by one rather than as one pattern of optional parts: RE2 runs each of these
+    as a simple automaton, but the combined pattern about forty times slower.
+    """
     province, prefecture, county = _division_names()
     return (
-        "^"
-        + _optional_alternation(province)
-        + _optional_alternation(prefecture)
-        + _optional_alternation(county)
-        + r"(?:[^\d]{1,10}?(?:街道|镇|乡))?"
-        + r"(?:[^\d]{1,12}?(?:社区居民委员会|社区居委会|居委会|社区))?"
+        _alternation(province),
+        _alternation(prefecture),
+        _alternation(county),
+        r"^[^\d]{1,10}?(?:街道|镇|乡)",
+        r"^[^\d]{1,12}?(?:社区居民委员会|社区居委会|居委会|社区)",
     )
 
 
 def address_key_sql(column: str) -> str:
     """DuckDB SQL for the key of the normalised address in ``column`` (NULL stays NULL)."""
     dwelling = f"regexp_replace({column}, '{_DWELLING}', '\\1-\\2-\\3')"
-    lead = lead_pattern().replace("'", "''")
-    stripped = f"regexp_replace({dwelling}, '{lead}', '')"
+    stripped = dwelling
+    for pattern in lead_patterns():
+        escaped = pattern.replace("'", "''")
+        stripped = f"regexp_replace({stripped}, '{escaped}', '')"
     # A lead that is the whole address (only a district) keeps the address itself.
     return f"coalesce(nullif({stripped}, ''), {dwelling})"
 
@@ -64,4 +70,7 @@ def address_key_sql(column: str) -> str:
 def address_key(address: str) -> str:
     """The key of one normalised address (the Python twin of `address_key_sql`)."""
     dwelling = re.sub(_DWELLING, r"\1-\2-\3", address)
-    return re.sub(lead_pattern(), "", dwelling, count=1) or dwelling
+    stripped = dwelling
+    for pattern in lead_patterns():
+        stripped = re.sub(pattern, "", stripped, count=1)
+    return stripped or dwelling

@@ -23,6 +23,7 @@ from splink.internals.exceptions import SplinkException
 
 from frontline.ids.sql import quote_identifier as q
 from frontline.ids.sql import resident_normalized
+from frontline.integrate.addresses import address_key_sql
 from frontline.integrate.workspace import has_table
 
 PROBABILISTIC = "probabilistic"
@@ -115,6 +116,37 @@ def _date_comparison() -> cl.CustomComparison:
     )
 
 
+def _address_comparison() -> cl.CustomComparison:
+    # Compared by dwelling key, so that the same flat written from the province down and as
+    # `文华苑3-2-301` agrees (see frontline.integrate.addresses). The m probabilities are set,
+    # not trained: on a small delivery EM can drive a rare level's m below what float64 holds
+    # (Splink then refuses the model). People move and departments lag, hence 0.7 for the
+    # same dwelling; u is still learnt from random pairs.
+    def fixed_m(level: ComparisonLevelCreator, m: float) -> ComparisonLevelCreator:
+        return level.configure(m_probability=m, fix_m_probability=True)
+
+    return cl.CustomComparison(
+        output_column_name="address",
+        comparison_levels=[
+            cll.CustomLevel("address_key_l IS NULL OR address_key_r IS NULL").configure(
+                is_null_level=True
+            ),
+            fixed_m(
+                cll.CustomLevel("address_key_l = address_key_r", label_for_charts="same dwelling"),
+                0.7,
+            ),
+            fixed_m(
+                cll.CustomLevel(
+                    "jaro_winkler_similarity(address_key_l, address_key_r) >= 0.9",
+                    label_for_charts="close",
+                ),
+                0.1,
+            ),
+            fixed_m(cll.ElseLevel(), 0.2),
+        ],
+    )
+
+
 def _settings() -> SettingsCreator:
     return SettingsCreator(
         link_type="link_only",
@@ -124,7 +156,7 @@ def _settings() -> SettingsCreator:
             _date_comparison(),
             cl.ExactMatch("sex"),
             cl.ExactMatch("phone"),
-            cl.JaroWinklerAtThresholds("address", [0.95, 0.85]),
+            _address_comparison(),
         ],
         blocking_rules_to_generate_predictions=[
             block_on("birth_date"),
@@ -144,6 +176,7 @@ def _profile_sql(records: str, outcome: str) -> str:
         SELECT _source || ':' || _file || ':' || _row AS unique_id, name, name__key AS name_key,
             coalesce(birth_date, id_number__birth_date) AS birth_date,
             coalesce(sex, id_number__sex) AS sex, phone, address,
+            {address_key_sql("address")} AS address_key,
             CASE WHEN length({normalized}) = 18 THEN {normalized} END AS id_norm,
             _entity_key AS entity_key
         FROM {q(records)} WHERE _outcome = '{outcome}'
@@ -261,7 +294,7 @@ def _predict(
         training.estimate_parameters_using_expectation_maximisation(block_on("birth_date"))
         training.estimate_parameters_using_expectation_maximisation(block_on("name_key"))
         _score(con, linker, chosen, "residue_left")
-        model = linker.misc.save_model_to_json()
+        model = _reloadable(linker.misc.save_model_to_json())
     else:
         sources = sorted(changed or ())
         of_changed = "list_contains(?, split_part(unique_id, ':', 1))"
@@ -290,6 +323,22 @@ def _predict(
             )
             _score(con, linker, chosen, "residue_left_part")
     api.delete_tables_created_by_splink_from_db()  # type: ignore[no-untyped-call]
+    return model
+
+
+_SMALLEST = 1e-300
+"""Splink refuses to load a probability below this (it underflows); training can produce one."""
+
+
+def _reloadable(model: dict[str, Any]) -> dict[str, Any]:
+    """The saved model with any m or u probability below what Splink loads raised to it. Such
+    a level's pairs are (and stay) practically impossible matches."""
+    for comparison in model.get("comparisons", []):
+        for level in comparison.get("comparison_levels", []):
+            for key in ("m_probability", "u_probability"):
+                value = level.get(key)
+                if isinstance(value, float) and 0 < value < _SMALLEST:
+                    level[key] = _SMALLEST
     return model
 
 

@@ -25,6 +25,9 @@ class FieldSpec(_Model):
     """Survivorship: among sources that disagree, the higher priority wins."""
     optional: bool = False
     """Empty by nature in most rows (a death date): not counted against completeness."""
+    match_only: bool = False
+    """Evidence for linking, never a golden value: a property's location says where its owner
+    most likely lives, but it is not the owner's address."""
 
 
 class SkipRule(_Model):
