@@ -98,6 +98,10 @@ def main() -> None:
         "entities": sum(incremental.entities.values()),
         "full_stage_seconds": full.seconds,
         "incremental_stage_seconds": incremental.seconds,
+        "incremental_store_seconds": {
+            k: round(v, 3)
+            for k, v in (incremental.published.seconds if incremental.published else {}).items()
+        },
     }
     print(json.dumps(report, ensure_ascii=False))
     if not args.json:

@@ -17,8 +17,11 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from frontline.integrate.fields import ENTERPRISE, PERSON
 from frontline.integrate.pipeline import IntegrationResult, run_integration
+from frontline.integrate.quality import find_issues
 from frontline.integrate.sources import load_sources
+from frontline.integrate.survivorship import survive
 from frontline.store import (
     GoldenRecord,
     QualityIssue,
@@ -152,3 +155,39 @@ def test_one_changed_source_touches_only_what_it_affects(
     con.close()
     history = {e for e, _ in after[0].items() if after[0][e] != before[0].get(e)}
     assert len(history) == rows["golden"]
+
+
+def test_judging_only_the_touched_entities_equals_judging_everything(
+    city: Path, tmp_path: Path
+) -> None:
+    engine = create_engine_for(f"sqlite:///{tmp_path / 'store.db'}")
+    upgrade(engine)
+    workspace = tmp_path / "workspace.duckdb"
+    _, con = integrate(city, engine, workspace, incremental=False)
+    con.close()
+    change_phones(city, every=7)
+    result, con = integrate(city, engine, workspace, incremental=True)
+    engine.dispose()
+    entities = sum(result.entities.values())
+    assert 0 < sum(result.affected.values()) < 0.2 * entities
+    issues = "SELECT * EXCLUDE (severity) FROM quality_issues ORDER BY ALL"
+    partial = (
+        con.execute("SELECT * FROM golden_person ORDER BY entity_key").fetchall(),
+        con.execute("SELECT * FROM candidates_person ORDER BY ALL").fetchall(),
+        con.execute(issues).fetchall(),
+    )
+    specs = load_sources(SOURCES)
+    for name, entity in (("person", PERSON), ("enterprise", ENTERPRISE)):
+        survive(con, entity, specs, f"records_{name}")
+    con.execute("DELETE FROM quality_issues")
+    for name, entity in (("person", PERSON), ("enterprise", ENTERPRISE)):
+        find_issues(con, entity, specs, f"records_{name}")
+    full = (
+        con.execute("SELECT * FROM golden_person ORDER BY entity_key").fetchall(),
+        con.execute("SELECT * FROM candidates_person ORDER BY ALL").fetchall(),
+        con.execute(issues).fetchall(),
+    )
+    con.close()
+    assert partial[0] == full[0]
+    assert partial[1] == full[1]
+    assert partial[2] == full[2]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from frontline.ids import sql as ids_sql
 from frontline.ids.sql import quote_identifier as q
-from frontline.integrate import quality, workspace
+from frontline.integrate import quality, scope, workspace
 from frontline.integrate.fields import entity_types
 from frontline.integrate.identity import Identities, assign_entity_ids
 from frontline.integrate.normalise import normalise_source
@@ -102,6 +102,8 @@ class IntegrationResult:
     """The sources read this run (an incremental run skips the unchanged ones)."""
     incremental_publish: bool = False
     """Whether only the differences from the last publish were written."""
+    affected: dict[str, int] = field(default_factory=dict)
+    """Per entity type judged incrementally: the entities whose golden records were rebuilt."""
 
     def summary(self, specs: Sequence[SourceSpec]) -> dict[str, object]:
         """The run as the store keeps it (`integration_runs.summary`) and reports show it."""
@@ -201,11 +203,13 @@ def run_integration(
     residue_reasons: dict[str, int] = {}
     notes: list[str] = []
     started = time.perf_counter()
+    previous: dict[str, bool] = {}
     for name, entity in entity_types().items():
         tables = [f"norm_{s.key}" for s in specs if s.entity == name]
         if not tables:
             continue
         records = f"records_{name}"
+        previous[name] = incremental and scope.remember_links(con, name)
         route_records(con, entity, tables, records)
         _timed(seconds, "route", started)
         say(f"link the {name} residue", len(specs), len(specs))
@@ -253,7 +257,21 @@ def run_integration(
     _timed(seconds, "account", started)
     result = IntegrationResult(list(accounts.values()), entities, residue_reasons, seconds, notes)
     present = [n for n in entity_types() if any(s.entity == n for s in specs)]
-    _survive_and_judge(con, specs, present, chosen, result, say)
+    judged = _judge_settings(specs, chosen)
+    partial = {
+        name: previous.get(name, False)
+        and workspace.meta(con, "judge_settings") == judged
+        and all(
+            workspace.has_table(con, t)
+            for t in (f"candidates_{name}", f"golden_{name}", quality.ISSUES)
+        )
+        for name in present
+    }
+    for name in present:
+        if partial[name]:
+            result.affected[name] = scope.mark_touched(con, name)[0]
+    _survive_and_judge(con, specs, present, chosen, result, say, partial)
+    workspace.remember(con, "judge_settings", judged)
     result.read = sorted(changed)
     if store is not None:
         _publish(
@@ -284,6 +302,12 @@ def _decisions(store: Engine) -> list[Decision]:
         ]
 
 
+def _judge_settings(specs: Sequence[SourceSpec], chosen: RunSettings) -> str:
+    """What survivorship and quality depend on beyond each source's own records: when it
+    changes, an incremental run judges everything again."""
+    return repr((chosen.survivorship, chosen.quality, quality.reference_date(specs)))
+
+
 def _survive_and_judge(
     con: duckdb.DuckDBPyConnection,
     specs: Sequence[SourceSpec],
@@ -291,20 +315,26 @@ def _survive_and_judge(
     chosen: RunSettings,
     result: IntegrationResult,
     say: Progress,
+    partial: Mapping[str, bool],
 ) -> None:
-    """Golden records with provenance, then quality issues and the scores' counts."""
+    """Golden records with provenance, then quality issues and the scores' counts — for the
+    entity types in ``partial`` only those of the entities the run touched (see `scope`)."""
     types = entity_types()
     steps = len(specs)
     say("survive", steps, steps)
     started = time.perf_counter()
     for name in present:
-        survive(con, types[name], specs, f"records_{name}", chosen.survivorship)
+        only = f"affected_{name}" if partial[name] else None
+        survive(con, types[name], specs, f"records_{name}", chosen.survivorship, only=only)
     _timed(result.seconds, "survive", started)
     say("quality", steps, steps)
     started = time.perf_counter()
     quality.create_tables(con)
     for name in present:
-        quality.find_issues(con, types[name], specs, f"records_{name}", chosen.quality)
+        rows = f"rejudge_{name}" if partial[name] else None
+        if rows is None:
+            con.execute(f"DELETE FROM {quality.ISSUES} WHERE entity_type = ?", [name])
+        quality.find_issues(con, types[name], specs, f"records_{name}", chosen.quality, rows=rows)
         quality.measure(con, types[name], specs, f"records_{name}", chosen.quality)
     for department, issue_type, count in con.execute(
         f"SELECT department_key, issue_type, count(*) FROM {quality.ISSUES} "

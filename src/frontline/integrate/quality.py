@@ -54,10 +54,11 @@ def _linked() -> str:
 
 
 def create_tables(con: duckdb.DuckDBPyConnection) -> None:
-    """The run's issue and score tables, empty."""
+    """The run's score table, empty, and the issue table (kept if an earlier run left one:
+    an incremental run judges only what changed)."""
     con.execute(
         f"""
-        CREATE OR REPLACE TABLE {ISSUES} (
+        CREATE TABLE IF NOT EXISTS {ISSUES} (
             issue_type VARCHAR, severity VARCHAR, department_key VARCHAR, source VARCHAR,
             file VARCHAR, row BIGINT, entity_key VARCHAR, entity_type VARCHAR, field VARCHAR,
             detail VARCHAR
@@ -86,14 +87,33 @@ def find_issues(
     specs: Sequence[SourceSpec],
     records: str,
     settings: QualitySettings | None = None,
+    *,
+    rows: str | None = None,
 ) -> None:
     """Append the issues of one entity type's ``records`` to the issues table.
 
     Needs ``candidates_<type>`` from `frontline.integrate.survivorship.survive`.
+
+    ``rows``: a table of ``(_source, _file, _row)``: only these records are judged again,
+    after their earlier issues are removed. An issue depends on its record and its entity's
+    records, so an incremental run passes every record of the entities it touched.
     """
     chosen = settings or QualitySettings()
     stale_before = reference_date(specs) - timedelta(days=chosen.stale_days)
     r, candidates = q(records), q(f"candidates_{entity.name}")
+    scoped = f"candidates_{entity.name}"
+    if rows is not None:
+        within = f"(SELECT * FROM {q(rows)})"
+        con.execute(
+            f"DELETE FROM {ISSUES} WHERE entity_type = ? AND (source, file, row) IN {within}",
+            [entity.name],
+        )
+        r = f"(SELECT * FROM {q(records)} WHERE (_source, _file, _row) IN {within})"
+        scoped = "__scoped_candidates"
+        con.execute(
+            f"CREATE OR REPLACE TEMP VIEW {scoped} AS SELECT * FROM {candidates} "
+            f"WHERE (source, file, row) IN {within}"
+        )
     ident = q(entity.identifier.name)
     kind = entity.name
 
@@ -145,7 +165,7 @@ def find_issues(
                to_json({{'value': c.value, 'golden_value': g.value,
                          'golden_source': g.source, 'golden_department': g.department,
                          'stale': coalesce(c.as_of < g.as_of, false)}})::VARCHAR AS detail
-        FROM {candidates} c
+        FROM {q(scoped)} c
         JOIN {candidates} g ON g.entity_key = c.entity_key AND g.field = c.field AND g.rank = 1
         WHERE c.rank > 1 AND c.compare_key <> g.compare_key
         """
@@ -172,7 +192,7 @@ def find_issues(
         [chosen.stale_days, stale_before],
     )
     if entity.field("death_date") is not None:
-        _alive_after_death(con, specs, records, insert)
+        _alive_after_death(con, specs, r, insert)
 
 
 def _alive_after_death(
@@ -181,6 +201,8 @@ def _alive_after_death(
     records: str,
     insert: Callable[[str, Sequence[object]], None],
 ) -> None:
+    """Issues of records (``records``: SQL, a table or a subquery) that imply the person was
+    alive after the death golden record holds."""
     conditions = []
     params: list[object] = []
     for spec in specs:
@@ -206,7 +228,7 @@ def _alive_after_death(
                to_json({{'death_date': d.value, 'death_source': d.source,
                          'death_department': d.department, 'as_of': r._as_of}})::VARCHAR
                    AS detail
-        FROM {q(records)} r
+        FROM {records} r
         JOIN candidates_person d
           ON d.entity_key = r._entity_key AND d.field = 'death_date' AND d.rank = 1
         WHERE r._outcome IN ({_linked()}) AND r._as_of > CAST(d.value AS DATE)

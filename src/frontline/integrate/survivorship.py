@@ -112,18 +112,29 @@ def _sort_keys(entity: EntityType, rules: SurvivorshipRules) -> list[str]:
     return keys
 
 
+def _within(only: str | None, column: str) -> str:
+    """SQL: ``column`` is one of the entity keys in table ``only`` (always true without one)."""
+    return "TRUE" if only is None else f"{column} IN (SELECT entity_key FROM {q(only)})"
+
+
 def survive(
     con: duckdb.DuckDBPyConnection,
     entity: EntityType,
     specs: Sequence[SourceSpec],
     records: str,
     rules: SurvivorshipRules | None = None,
+    *,
+    only: str | None = None,
 ) -> None:
     """Rank the candidates of ``records`` and build the golden records.
 
     Creates ``candidates_<type>`` (one row per entity, field and record offering a value, with
     its ``compare_key``, ``priority``, ``agreement`` and ``rank``; rank 1 survived) and
     ``golden_<type>`` (``entity_key``, ``golden_values`` and ``provenance`` as JSON text).
+
+    ``only``: a table of ``entity_key``s; just those entities' candidates and golden records
+    are rebuilt, in the tables an earlier run left (everything is decided per entity, so the
+    result is what a full rebuild would give).
     """
     chosen = rules or SurvivorshipRules()
     candidates, golden = q(f"candidates_{entity.name}"), q(f"golden_{entity.name}")
@@ -136,15 +147,23 @@ def survive(
     method_rank = "CASE method WHEN 'identifier' THEN 0 WHEN 'review' THEN 1 ELSE 2 END"
     ties = (method_rank, "confidence DESC NULLS FIRST", "source", "file", "row")
     order = ", ".join([*_sort_keys(entity, chosen), *ties])
+    if only is None:
+        build = f"CREATE OR REPLACE TABLE {candidates} AS"
+    else:
+        con.execute(
+            f"DELETE FROM {candidates} WHERE entity_key IN (SELECT entity_key FROM {q(only)})"
+        )
+        build = f"INSERT INTO {candidates}"
     con.execute(
         f"""
-        CREATE OR REPLACE TABLE {candidates} AS
+        {build}
         WITH offered AS (
             UNPIVOT (
                 SELECT _entity_key AS entity_key, _source AS source, _file AS file, _row AS row,
                        _department AS department, _as_of AS as_of, _outcome AS method,
                        {confidence} AS confidence, {values}
-                FROM {q(records)} WHERE _outcome IN ({linked})
+                FROM {q(records)}
+                WHERE _outcome IN ({linked}) AND {_within(only, "_entity_key")}
             ) ON {", ".join(q(n) for n in entity.field_names)}
             INTO NAME field VALUE value
         ),
@@ -170,13 +189,18 @@ def survive(
         "'distinct_values': o.distinct_values, 'file': c.file, 'method': c.method, "
         "'row': c.row, 'source': c.source, 'sources': o.sources})"
     )
+    if only is None:
+        build = f"CREATE OR REPLACE TABLE {golden} AS"
+    else:
+        con.execute(f"DELETE FROM {golden} WHERE entity_key IN (SELECT entity_key FROM {q(only)})")
+        build = f"INSERT INTO {golden}"
     con.execute(
         f"""
-        CREATE OR REPLACE TABLE {golden} AS
+        {build}
         WITH offered AS (
             SELECT entity_key, field, count(DISTINCT source) AS sources,
                    count(DISTINCT compare_key) AS distinct_values
-            FROM {candidates} GROUP BY ALL
+            FROM {candidates} WHERE {_within(only, "entity_key")} GROUP BY ALL
         )
         SELECT c.entity_key,
             '{{' || string_agg(to_json(c.field) || ':' || to_json(c.value), ',' ORDER BY c.field)
@@ -184,7 +208,7 @@ def survive(
             '{{' || string_agg(to_json(c.field) || ':' || {provenance}, ',' ORDER BY c.field)
                 || '}}' AS provenance
         FROM {candidates} c JOIN offered o USING (entity_key, field)
-        WHERE c.rank = 1
+        WHERE c.rank = 1 AND {_within(only, "c.entity_key")}
         GROUP BY c.entity_key
         """
     )
