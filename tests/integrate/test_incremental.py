@@ -101,9 +101,11 @@ def workspace_state(
 ) -> State:
     golden = {
         entity_id: (json.loads(values), json.loads(provenance))
-        for entity_id, _, values, provenance in con.execute("SELECT * FROM run_golden").fetchall()
+        for entity_id, _, values, provenance in con.execute(
+            "SELECT * FROM published_golden"
+        ).fetchall()
     }
-    links = set(con.execute("SELECT * FROM run_links").fetchall())
+    links = set(con.execute("SELECT * FROM published_links").fetchall())
     issues = Counter(
         f"{t}|{s}|{r}|{e}|{f}"
         for t, s, r, e, f in con.execute(
