@@ -29,29 +29,29 @@ class Identities:
     new: int
     retired: int
     reactivated: int
+    merged: int = 0
+    split: int = 0
+
+    @property
+    def reshaped(self) -> bool:
+        """Whether entities left or came back (retired, merged, split, reactivated)."""
+        return bool(self.retired or self.reactivated or self.merged or self.split)
 
 
 def _known(engine: Engine, entity_type: str) -> pa.Table:
-    keys: list[str] = []
-    ids: list[str] = []
-    statuses: list[str] = []
+    columns: dict[str, list[str | None]] = {
+        "entity_key": [], "entity_id": [], "status": [], "merged_into": [],
+    }  # fmt: skip
     query = (
-        select(Entity.entity_key, Entity.entity_id, Entity.status)
+        select(Entity.entity_key, Entity.entity_id, Entity.status, Entity.merged_into)
         .where(Entity.entity_type == entity_type)
         .execution_options(yield_per=50_000)
     )
     with engine.connect() as connection:
-        for key, entity_id, status in connection.execute(query):
-            keys.append(key)
-            ids.append(entity_id)
-            statuses.append(status)
-    return pa.table(
-        {
-            "entity_key": pa.array(keys, pa.string()),
-            "entity_id": pa.array(ids, pa.string()),
-            "status": pa.array(statuses, pa.string()),
-        }
-    )
+        for row in connection.execute(query):
+            for name, value in zip(columns, row, strict=True):
+                columns[name].append(value)
+    return pa.table({name: pa.array(values, pa.string()) for name, values in columns.items()})
 
 
 def assign_entity_ids(
@@ -61,16 +61,26 @@ def assign_entity_ids(
     records: str,
     *,
     full: bool,
+    merges: str | None = None,
 ) -> Identities:
     """Create ``entity_ids_<type>``: every entity of the run and every entity whose status the
-    run changes, with ``entity_key``, ``entity_id``, ``status`` and ``changed`` (new, retired
-    or active again: the rows the publish must write).
+    run changes, with ``entity_key``, ``entity_id``, ``status``, ``merged_into`` (and what it
+    was, ``was_merged_into``), and ``change`` (new, retired, reactivated, merged, split: the
+    rows the publish must write).
 
     ``full``: the run read every source of the type, so keys it did not see are retired.
+    ``merges``: a table of ``merged_key`` → ``survivor_key`` the stewards decided; a merged
+    entity keeps its id with status ``merged``; one no longer merged is ``split`` off, active
+    again under its old id.
     """
     table = q(f"entity_ids_{entity_type}")
     known = f"__known_{entity_type}"
     con.register(known, _known(engine, entity_type))
+    if merges is None:
+        merges = "__no_merges"
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE __no_merges (merged_key VARCHAR, survivor_key VARCHAR)"
+        )
     linked = ", ".join(f"'{o}'" for o in LINKED_OUTCOMES)
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE __run_keys AS SELECT DISTINCT _entity_key AS entity_key "
@@ -90,28 +100,56 @@ def assign_entity_ids(
                    printf('%s%0{ID_DIGITS}d', ?::VARCHAR,
                           ?::BIGINT + row_number() OVER (ORDER BY entity_key) - 1) AS entity_id
             FROM __run_keys WHERE entity_key NOT IN (SELECT entity_key FROM {q(known)})
+        ),
+        judged AS (
+            SELECT k.*, r.entity_key IS NOT NULL AS seen, m.survivor_key,
+                   CASE
+                       WHEN m.merged_key IS NOT NULL THEN 'merged'
+                       WHEN r.entity_key IS NOT NULL THEN 'active'
+                       WHEN ? AND k.status = 'active' THEN 'retired'
+                       ELSE k.status
+                   END AS new_status
+            FROM {q(known)} k
+            LEFT JOIN __run_keys r USING (entity_key)
+            LEFT JOIN {q(merges)} m ON m.merged_key = k.entity_key
         )
-        SELECT entity_key, entity_id, 'active' AS status, true AS changed, 'new' AS change
+        SELECT entity_key, entity_id, 'active' AS status, NULL::VARCHAR AS survivor_key,
+               NULL::VARCHAR AS was_merged_into, 'new' AS change
         FROM fresh
         UNION ALL
-        SELECT k.entity_key, k.entity_id,
-               CASE WHEN r.entity_key IS NOT NULL THEN
-                        CASE WHEN k.status = 'retired' THEN 'active' ELSE k.status END
-                    WHEN ? AND k.status = 'active' THEN 'retired' ELSE k.status END AS status,
-               (r.entity_key IS NOT NULL AND k.status = 'retired')
-                   OR (r.entity_key IS NULL AND ? AND k.status = 'active') AS changed,
-               CASE WHEN r.entity_key IS NOT NULL AND k.status = 'retired' THEN 'reactivated'
-                    WHEN r.entity_key IS NULL AND ? AND k.status = 'active' THEN 'retired'
-               END AS change
-        FROM {q(known)} k LEFT JOIN __run_keys r USING (entity_key)
-        WHERE r.entity_key IS NOT NULL OR (? AND k.status = 'active')
+        SELECT entity_key, entity_id, new_status, survivor_key, merged_into,
+               CASE
+                   WHEN new_status = 'merged' THEN 'merged'
+                   WHEN new_status = 'active' AND status = 'merged' THEN 'split'
+                   WHEN new_status = 'active' AND status = 'retired' THEN 'reactivated'
+                   WHEN new_status = 'retired' AND status = 'active' THEN 'retired'
+               END
+        FROM judged
+        WHERE seen OR survivor_key IS NOT NULL OR (? AND status = 'active')
         """,
-        [prefix, first, full, full, full, full],
+        [prefix, first, full, full],
     )
+    # The survivor's id, and whether a merge is new (or now into another entity).
+    con.execute(f"ALTER TABLE {table} ADD COLUMN merged_into VARCHAR")
+    con.execute(
+        f"UPDATE {table} AS t SET merged_into = s.entity_id FROM {table} s "
+        "WHERE t.survivor_key = s.entity_key"
+    )
+    con.execute(
+        f"""
+        UPDATE {table} SET change = NULL
+        WHERE change = 'merged' AND was_merged_into IS NOT DISTINCT FROM merged_into
+        """
+    )
+    con.execute(f"ALTER TABLE {table} ADD COLUMN changed BOOLEAN")
+    con.execute(f"UPDATE {table} SET changed = change IS NOT NULL")
     con.unregister(known)
     counts = con.execute(
-        f"SELECT count(*) FILTER (status = 'active'), count(*) FILTER (change = 'new'), "
-        f"count(*) FILTER (change = 'retired'), count(*) FILTER (change = 'reactivated') "
-        f"FROM {table}"
+        "SELECT count(*) FILTER (status = 'active'), "
+        + ", ".join(
+            f"count(*) FILTER (change = '{c}')"
+            for c in ("new", "retired", "reactivated", "merged", "split")
+        )
+        + f" FROM {table}"
     ).fetchall()[0]
     return Identities(*(int(n) for n in counts))

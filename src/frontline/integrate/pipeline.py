@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from frontline.ids import sql as ids_sql
 from frontline.ids.sql import quote_identifier as q
-from frontline.integrate import quality, scope, workspace
+from frontline.integrate import duplicates, quality, scope, workspace
 from frontline.integrate.fields import entity_types
 from frontline.integrate.identity import Identities, assign_entity_ids
 from frontline.integrate.normalise import normalise_source
@@ -220,6 +220,10 @@ def run_integration(
             linked = link_person_residue(
                 con, records, chosen.residue, decisions, model=model, changed=frozenset(changed)
             )
+            merged = duplicates.apply_merges(con, records, decisions)
+            duplicates.find_duplicate_entities(con, linked.model, chosen.residue.review_threshold)
+            if merged:
+                notes.append(f"person: {merged} entities merged into others by stewards")
             text = json.dumps(linked.model) if linked.model is not None else None
             workspace.remember(con, "model", text)
             workspace.remember(con, "model_settings", repr(chosen.residue) if text else None)
@@ -373,14 +377,16 @@ def _publish(
     try:
         say("entity ids", steps, steps)
         for name in present:
+            merges = duplicates.MERGES if name == "person" else None
             result.identities[name] = assign_entity_ids(
-                con, store, name, f"records_{name}", full=True
+                con, store, name, f"records_{name}", full=True, merges=merges
             )
         _timed(result.seconds, "ids", started)
         started = time.perf_counter()
         say("publish", steps, steps)
-        # Retiring entities removes golden records: only a full publish does that.
-        retiring = any(i.retired or i.reactivated for i in result.identities.values())
+        # Entities leaving (retired, merged) lose their golden records: only a full publish
+        # removes them.
+        retiring = any(i.reshaped for i in result.identities.values())
         diff = changed is not None and not retiring and can_publish_changes(con, latest_id)
         result.published = publish_run(
             con,

@@ -14,6 +14,7 @@ import duckdb
 from sqlalchemy import Engine
 
 from frontline.ids.sql import quote_identifier as q
+from frontline.integrate.duplicates import CANDIDATES as ENTITY_CANDIDATES
 from frontline.integrate.quality import ISSUES, department_scores
 from frontline.integrate.survivorship import LINKED_OUTCOMES
 from frontline.integrate.workspace import has_column, has_table, meta, remember
@@ -160,11 +161,11 @@ def publish_run(
     ) as publisher:
         for kind in entity_types:
             publisher.entities(
-                EntityRow(entity_id, kind, key, status)
-                for key, entity_id, status in _stream(
+                EntityRow(entity_id, kind, key, status, merged_into)
+                for key, entity_id, status, merged_into in _stream(
                     con,
-                    f"SELECT entity_key, entity_id, status FROM {q(f'entity_ids_{kind}')} "
-                    "WHERE changed ORDER BY entity_id",
+                    "SELECT entity_key, entity_id, status, merged_into "
+                    f"FROM {q(f'entity_ids_{kind}')} WHERE changed ORDER BY entity_id",
                 )
             )
         publisher.golden(GoldenRow(*row) for row in _stream(con, golden_sql))
@@ -173,12 +174,18 @@ def publish_run(
             for row in _stream(con, "SELECT * FROM publish_links ORDER BY source, file, row")
         )
         for kind in entity_types:
+            # merged: [merged, survivor]; split: [split off, the one it had been merged into].
             publisher.events(
-                EventRow("retired", [entity_id], {"entity_type": kind})
-                for (entity_id,) in _stream(
+                EventRow(change, [e for e in (entity_id, other) if e], {"entity_type": kind})
+                for change, entity_id, other in _stream(
                     con,
-                    f"SELECT entity_id FROM {q(f'entity_ids_{kind}')} "
-                    "WHERE change = 'retired' ORDER BY 1",
+                    f"""
+                    SELECT change, entity_id,
+                           CASE change WHEN 'merged' THEN merged_into
+                                       WHEN 'split' THEN was_merged_into END
+                    FROM {q(f"entity_ids_{kind}")}
+                    WHERE change IN ('retired', 'merged', 'split') ORDER BY 2
+                    """,
                 )
             )
         publisher.issues(IssueRow(*row) for row in _stream(con, "SELECT * FROM publish_issues"))
@@ -194,10 +201,12 @@ def publish_run(
                     con,
                     f"SELECT c.unique_id, c.reference_id, c.probability, "
                     f"{profile.format('l')}, {profile.format('r')} "
-                    "FROM review_candidates c "
-                    "JOIN residue_left l ON l.unique_id = c.unique_id "
+                    "FROM (SELECT unique_id, reference_id, probability FROM review_candidates "
+                    f"      UNION ALL SELECT * FROM {ENTITY_CANDIDATES}) c "
+                    "JOIN (SELECT * FROM residue_left UNION ALL SELECT * FROM residue_reference) l "
+                    "  ON l.unique_id = c.unique_id "
                     "JOIN residue_reference r ON r.unique_id = c.reference_id "
-                    "ORDER BY c.unique_id",
+                    "ORDER BY c.unique_id, c.reference_id",
                 )
             )
     # The store now serves exactly this: the snapshot the next incremental publish compares to

@@ -1,0 +1,150 @@
+"""Two entities that are one person: found for a steward, merged on the steward's word.
+
+A resident ID with one mistyped digit fails its check digit nine times in ten; the tenth time it
+is a valid number, and the person gets a second entity. Such pairs are found among the entities
+linked by identifier — the same name, birth date and sex, and numbers at most two edits apart —
+scored by the run's linking model, and put on the review list beside the residue's pairs.
+
+A steward's "same" merges them: the smaller entity (fewer records; on a tie the larger key) is
+merged into the other, its records link to the survivor, and the store keeps it as ``merged``
+with an event. Taking the decision back ("not same") splits them again under their old ids.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+import duckdb
+from splink import DuckDBAPI, Linker
+
+from frontline.ids.sql import quote_identifier as q
+from frontline.integrate.residue import Decision
+from frontline.integrate.survivorship import LINKED_OUTCOMES
+
+CANDIDATES = "entity_review_candidates"
+MERGES = "entity_merges"
+
+
+def apply_merges(
+    con: duckdb.DuckDBPyConnection, records: str, decisions: Sequence[Decision]
+) -> int:
+    """Merge the entities stewards said are one person; create ``entity_merges``
+    (``merged_key``, ``survivor_key``) and move the merged entities' records. Returns the
+    number of entities merged away."""
+    con.execute(
+        f"CREATE OR REPLACE TABLE {MERGES} (merged_key VARCHAR PRIMARY KEY, survivor_key VARCHAR)"
+    )
+    same = [(d.a, d.b) for d in decisions if d.same]
+    if not same:
+        return 0
+    uid = "_source || ':' || _file || ':' || _row"
+    keyed = dict(
+        con.execute(
+            f"SELECT {uid}, _entity_key FROM {q(records)} "
+            f"WHERE _outcome = 'identifier' AND list_contains(?, {uid})",
+            [sorted({u for pair in same for u in pair})],
+        ).fetchall()
+    )
+    sizes = dict(
+        con.execute(
+            f"SELECT _entity_key, count(*) FROM {q(records)} "
+            "WHERE _outcome = 'identifier' AND list_contains(?, _entity_key) GROUP BY 1",
+            [sorted(set(keyed.values()))],
+        ).fetchall()
+    )
+    parent: dict[str, str] = {}
+
+    def root(key: str) -> str:
+        while parent.get(key, key) != key:
+            key = parent[key]
+        return key
+
+    for a, b in same:
+        if a in keyed and b in keyed and keyed[a] != keyed[b]:
+            ra, rb = root(keyed[a]), root(keyed[b])
+            if ra != rb:
+                # The entity with more records survives; on a tie the smaller key.
+                keep, drop = sorted((ra, rb), key=lambda k: (-sizes.get(k, 0), k))
+                parent[drop] = keep
+    merges = sorted((key, root(key)) for key in parent)
+    if merges:
+        con.executemany(f"INSERT INTO {MERGES} VALUES (?, ?)", merges)
+        linked = ", ".join(f"'{o}'" for o in LINKED_OUTCOMES)
+        con.execute(
+            f"""
+            UPDATE {q(records)} AS r SET
+                _entity_key = m.survivor_key,
+                _outcome = CASE WHEN r._outcome = 'identifier' THEN 'review' ELSE r._outcome END,
+                _confidence = CASE WHEN r._outcome = 'identifier' THEN 1.0
+                                   ELSE r._confidence END
+            FROM {MERGES} m
+            WHERE r._entity_key = m.merged_key AND r._outcome IN ({linked})
+            """
+        )
+    return len(merges)
+
+
+def find_duplicate_entities(
+    con: duckdb.DuckDBPyConnection, model: dict[str, Any] | None, review_threshold: float
+) -> int:
+    """Put pairs of identifier entities that look like one person into ``entity_review_candidates``
+    (``unique_id``, ``reference_id``: a record of each; ``probability`` by the model).
+
+    Works on ``residue_reference`` (the residue stage's profiles of identifier records). Without
+    a trained model nothing is scored and nothing is listed."""
+    con.execute(
+        f"CREATE OR REPLACE TABLE {CANDIDATES} (unique_id VARCHAR, reference_id VARCHAR, "
+        "probability DOUBLE)"
+    )
+    if model is None:
+        return 0
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE __entity_pairs AS
+        WITH profiles AS (
+            SELECT entity_key, name, birth_date, sex, min(unique_id) AS rep
+            FROM residue_reference
+            WHERE name IS NOT NULL AND birth_date IS NOT NULL AND entity_key IS NOT NULL
+            GROUP BY ALL
+        )
+        SELECT min(a.rep) AS left_id, min(b.rep) AS right_id
+        FROM profiles a
+        JOIN profiles b
+          ON a.name = b.name AND a.birth_date = b.birth_date
+         AND a.sex IS NOT DISTINCT FROM b.sex AND a.entity_key < b.entity_key
+        WHERE damerau_levenshtein(a.entity_key, b.entity_key) <= 2
+        GROUP BY a.entity_key, b.entity_key
+        """
+    )
+    pairs = con.execute("SELECT count(*) FROM __entity_pairs").fetchall()[0][0]
+    if not pairs:
+        return 0
+    for side, column in (("left", "left_id"), ("right", "right_id")):
+        con.execute(
+            f"CREATE OR REPLACE TABLE __entity_{side} AS SELECT * FROM residue_reference "
+            f"WHERE unique_id IN (SELECT {column} FROM __entity_pairs)"
+        )
+    logging.getLogger("splink").setLevel(logging.ERROR)
+    api = DuckDBAPI(connection=con)
+    linker = Linker(
+        [api.register("__entity_left"), api.register("__entity_right")], model, log_level=None
+    )
+    predictions = linker.inference.predict(warning_mode="never")
+    con.execute(
+        f"""
+        INSERT INTO {CANDIDATES}
+        SELECT p.left_id, p.right_id, s.match_probability
+        FROM __entity_pairs p
+        JOIN {q(predictions.physical_name)} s
+          ON (s.unique_id_l = p.left_id AND s.unique_id_r = p.right_id)
+          OR (s.unique_id_l = p.right_id AND s.unique_id_r = p.left_id)
+        WHERE s.match_probability >= ?
+        """,
+        [review_threshold],
+    )
+    api.delete_tables_created_by_splink_from_db()  # type: ignore[no-untyped-call]
+    for side in ("left", "right"):
+        con.execute(f"DROP TABLE __entity_{side}")
+    return int(con.execute(f"SELECT count(*) FROM {CANDIDATES}").fetchall()[0][0])

@@ -1,0 +1,129 @@
+"""A mistyped but valid resident ID makes a second entity for one person: it is offered for
+review, a steward's "same" merges it (an event, the old id kept as merged), and taking the
+decision back splits it off again under its old id."""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pytest
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+from stdnum.cn import ric
+
+from frontline.ids.resident import check_digit
+from frontline.integrate.pipeline import IntegrationResult, run_integration
+from frontline.integrate.sources import load_sources
+from frontline.store import (
+    Entity,
+    EntityEvent,
+    RecordLink,
+    ReviewPair,
+    create_engine_for,
+    decide_review_pair,
+    upgrade,
+)
+from frontline.synth import CityConfig, generate_city
+
+SOURCES = Path(__file__).parents[2] / "examples" / "city" / "sources"
+
+
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("city")
+    generate_city(CityConfig(persons=1000, seed=3), folder)
+    return folder
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Engine]:
+    engine = create_engine_for(f"sqlite:///{tmp_path / 'store.db'}")
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+def integrate(city: Path, store: Engine) -> IntegrationResult:
+    return run_integration(load_sources(SOURCES), city, duckdb.connect(), store=store)
+
+
+def mistype_one_id(city: Path, tmp_path: Path) -> tuple[Path, int, str, str]:
+    """Copy the city and give one register row a valid number one digit off the person's own,
+    for a person that other departments know by the right number. Returns the city, the row,
+    the right and the mistyped number."""
+    copy = Path(shutil.copytree(city, tmp_path / "city"))
+    path = copy / "household_registry.csv"
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="gbk"))))
+    column = rows[0].index("公民身份号码")
+    elsewhere = (copy / "pensions.csv").read_text(encoding="utf-8-sig")
+    for index, row in enumerate(rows[1:], start=1):
+        number = row[column]
+        if len(number) != 18 or not ric.is_valid(number) or number not in elsewhere:
+            continue
+        # The 16th digit: part of the sequence number, leaving birth date and sex alone.
+        body = number[:15] + str((int(number[15]) + 2) % 10) + number[16]
+        mistyped = body + check_digit(body)
+        row[column] = mistyped
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\n").writerows(rows)
+        path.write_text(out.getvalue(), encoding="gbk")
+        return copy, index, number, mistyped
+    raise AssertionError("no register row of a pensioner")
+
+
+def test_a_second_entity_is_merged_and_split_on_the_stewards_word(
+    pristine: Path, store: Engine, tmp_path: Path
+) -> None:
+    city, row, right, mistyped = mistype_one_id(pristine, tmp_path)
+    integrate(city, store)
+    with Session(store) as session:
+        ids = dict(session.execute(select(Entity.entity_key, Entity.entity_id)).all())
+        pairs = session.scalars(
+            select(ReviewPair).where(
+                (ReviewPair.left_source == "household_registry") & (ReviewPair.left_row == row)
+                | (ReviewPair.right_source == "household_registry") & (ReviewPair.right_row == row)
+            )
+        ).all()
+    assert right in ids
+    assert mistyped in ids
+    assert len(pairs) == 1
+    pair = pairs[0]
+    assert pair.match_probability >= 0.5
+    assert pair.records is not None
+    assert {pair.records["left"]["id_number"], pair.records["right"]["id_number"]} == {
+        right,
+        mistyped,
+    }
+
+    with Session(store) as session, session.begin():
+        decide_review_pair(session, pair.id, same=True, decided_by="steward-1")
+    merged = integrate(city, store)
+    assert merged.identities["person"].merged == 1
+    with Session(store) as session:
+        twin = session.get(Entity, ids[mistyped])
+        link = session.get(RecordLink, ("household_registry", "household_registry.csv", row))
+        events = session.scalars(select(EntityEvent).where(EntityEvent.kind == "merged")).all()
+    assert twin is not None
+    assert (twin.status, twin.merged_into) == ("merged", ids[right])
+    assert link is not None
+    assert (link.entity_id, link.method) == (ids[right], "review")
+    assert [e.entity_ids for e in events] == [[ids[mistyped], ids[right]]]
+
+    with Session(store) as session, session.begin():
+        decide_review_pair(session, pair.id, same=False, decided_by="steward-2")
+    split = integrate(city, store)
+    assert split.identities["person"].split == 1
+    with Session(store) as session:
+        twin = session.get(Entity, ids[mistyped])
+        link = session.get(RecordLink, ("household_registry", "household_registry.csv", row))
+        events = session.scalars(select(EntityEvent).where(EntityEvent.kind == "split")).all()
+    assert twin is not None
+    assert (twin.status, twin.merged_into) == ("active", None)
+    assert link is not None
+    assert (link.entity_id, link.method) == (ids[mistyped], "identifier")
+    assert [e.entity_ids for e in events] == [[ids[mistyped], ids[right]]]
