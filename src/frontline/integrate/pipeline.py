@@ -347,9 +347,9 @@ def _survive_and_judge(
         result.issues.setdefault(department, {})[issue_type] = int(count)
     result.scores = quality.department_scores(con)
     result.conflicts = [
-        {"field": f, "department_key": d, "golden_department_key": g, "count": int(n)}
-        for f, d, g, n in con.execute(
-            f"SELECT field, department_key, detail->>'golden_department', count(*) "
+        {"entity": e, "field": f, "department_key": d, "golden_department_key": g, "count": int(n)}
+        for e, f, d, g, n in con.execute(
+            f"SELECT entity_type, field, department_key, detail->>'golden_department', count(*) "
             f"FROM {quality.ISSUES} WHERE issue_type = 'conflict' GROUP BY ALL ORDER BY ALL"
         ).fetchall()
     ]
