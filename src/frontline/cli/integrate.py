@@ -10,10 +10,12 @@ from typing import Annotated
 import duckdb
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from frontline.integrate.pipeline import IntegrationResult, run_integration
+from frontline.integrate.readers import ReadError
 from frontline.integrate.sources import SourceError, SourceSpec, load_sources
 from frontline.quality.issue_types import issue_type
 from frontline.store import create_engine_for, database_url, safe_url, upgrade
@@ -128,6 +130,12 @@ def run(
                 store=engine,
                 incremental=workspace is not None and not full,
             )
+        except ReadError as error:
+            # The store is untouched: nothing is published before every source was read.
+            progress.stop()
+            console.print(f"[red]{escape(str(error))}[/red]")
+            console.print("nothing was published 未发布任何数据")
+            raise typer.Exit(2) from None
         finally:
             con.close()
             engine.dispose()
