@@ -18,6 +18,9 @@ its linking stages only (``route``: by identifier; ``link residue``: probabilist
 ``speedup`` (Splink's seconds / Frontline's ``seconds``) and ``link_speedup`` (Splink's seconds /
 ``link_seconds``: both link records already normalised by Frontline).
 
+With ``--publish`` the city run also publishes into a new SQLite store (golden records, links,
+issues, scores, review pairs): ``seconds`` is then read → published, end to end.
+
 ``peak_rss_mb`` is the peak resident memory of the benchmark's process (``VmHWM``), Python and the
 libraries included: for the city, of the integration and scoring (before Splink alone starts);
 for FEBRL, of loading, linking and scoring.
@@ -47,6 +50,7 @@ from frontline.integrate.evaluation import pair_scores
 from frontline.integrate.generic import GenericResult, GenericSettings, link_records
 from frontline.integrate.pipeline import run_integration
 from frontline.integrate.sources import load_sources
+from frontline.store import create_engine_for, upgrade
 from frontline.synth import CityConfig, generate_city
 
 SOURCES = Path(__file__).parents[1] / "examples" / "city" / "sources"
@@ -131,7 +135,12 @@ def _round(value: object) -> float:
 
 
 def city_benchmark(
-    persons: int, seed: int, city: Path | None, with_splink: bool, scratch: Path
+    persons: int,
+    seed: int,
+    city: Path | None,
+    with_splink: bool,
+    scratch: Path,
+    publish: bool = False,
 ) -> dict[str, object]:
     if city is None:
         city = scratch / "city"
@@ -144,9 +153,15 @@ def city_benchmark(
         if child.exitcode != 0:
             raise SystemExit(f"generating the city failed (exit code {child.exitcode})")
     con = duckdb.connect()
+    store = None
+    if publish:
+        store = create_engine_for(f"sqlite:///{scratch / 'store.db'}")
+        upgrade(store)
     started = time.perf_counter()
-    result = run_integration(load_sources(SOURCES), city, con)
+    result = run_integration(load_sources(SOURCES), city, con, store=store)
     seconds = time.perf_counter() - started
+    if store is not None:
+        store.dispose()
     scores = evaluate(con, city)
     peak = _peak_rss_mb()
     link_seconds = sum(result.seconds.get(stage, 0.0) for stage in LINK_STAGES)
@@ -163,6 +178,7 @@ def city_benchmark(
         "link_seconds": round(link_seconds, 2),
         "stage_seconds": result.seconds,
         "peak_rss_mb": peak,
+        "published": result.published.rows if result.published else None,
     }
     if with_splink:
         alone = vs_splink(con, scratch)
@@ -242,6 +258,11 @@ def main() -> None:
     parser.add_argument(
         "--vs-splink", action="store_true", help="city: also run Splink alone, side by side"
     )
+    parser.add_argument(
+        "--publish",
+        action="store_true",
+        help="city: also publish into a SQLite store (end to end: read → published)",
+    )
     parser.add_argument("--json", action="store_true", help="print only the JSON object")
     args = parser.parse_args()
     if args.vs_splink and args.dataset != "city":
@@ -249,7 +270,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         if args.dataset == "city":
             measured = city_benchmark(
-                args.persons, args.seed, args.city, args.vs_splink, Path(scratch)
+                args.persons, args.seed, args.city, args.vs_splink, Path(scratch), args.publish
             )
         else:
             measured = febrl_benchmark(args.dataset)

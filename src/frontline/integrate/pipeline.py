@@ -267,7 +267,7 @@ def run_integration(
         and workspace.meta(con, "judge_settings") == judged
         and all(
             workspace.has_table(con, t)
-            for t in (f"candidates_{name}", f"golden_{name}", quality.ISSUES)
+            for t in (f"candidates_{name}", f"survivors_{name}", f"golden_{name}", quality.ISSUES)
         )
         for name in present
     }

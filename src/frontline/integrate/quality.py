@@ -92,7 +92,8 @@ def find_issues(
 ) -> None:
     """Append the issues of one entity type's ``records`` to the issues table.
 
-    Needs ``candidates_<type>`` from `frontline.integrate.survivorship.survive`.
+    Needs ``candidates_<type>`` and ``survivors_<type>`` from
+    `frontline.integrate.survivorship.survive`.
 
     ``rows``: a table of ``(_source, _file, _row)``: only these records are judged again,
     after their earlier issues are removed. An issue depends on its record and its entity's
@@ -101,6 +102,7 @@ def find_issues(
     chosen = settings or QualitySettings()
     stale_before = reference_date(specs) - timedelta(days=chosen.stale_days)
     r, candidates = q(records), q(f"candidates_{entity.name}")
+    survivors = q(f"survivors_{entity.name}")
     scoped = f"candidates_{entity.name}"
     if rows is not None:
         within = f"(SELECT * FROM {q(rows)})"
@@ -166,8 +168,8 @@ def find_issues(
                          'golden_source': g.source, 'golden_department': g.department,
                          'stale': coalesce(c.as_of < g.as_of, false)}})::VARCHAR AS detail
         FROM {q(scoped)} c
-        JOIN {candidates} g ON g.entity_key = c.entity_key AND g.field = c.field AND g.rank = 1
-        WHERE c.rank > 1 AND c.compare_key <> g.compare_key
+        JOIN {survivors} g ON g.entity_key = c.entity_key AND g.field = c.field
+        WHERE c.compare_key <> g.compare_key
         """
     )
     unique = [s.key for s in specs if s.entity == entity.name and s.one_row_per_entity]
@@ -229,8 +231,7 @@ def _alive_after_death(
                          'death_department': d.department, 'as_of': r._as_of}})::VARCHAR
                    AS detail
         FROM {records} r
-        JOIN candidates_person d
-          ON d.entity_key = r._entity_key AND d.field = 'death_date' AND d.rank = 1
+        JOIN survivors_person d ON d.entity_key = r._entity_key AND d.field = 'death_date'
         WHERE r._outcome IN ({_linked()}) AND r._as_of > CAST(d.value AS DATE)
           AND ({" OR ".join(conditions)})
         """,
@@ -256,6 +257,7 @@ def measure(
     chosen = settings or QualitySettings()
     stale_before = reference_date(specs) - timedelta(days=chosen.stale_days)
     candidates = q(f"candidates_{entity.name}")
+    survivors = q(f"survivors_{entity.name}")
     for spec in (s for s in specs if s.entity == entity.name):
         required = [n for n, mapping in spec.fields.items() if not mapping.optional]
         present = [f"nullif(trim({q(n + '__raw')}), '') IS NOT NULL" for n in spec.fields]
@@ -277,17 +279,14 @@ def measure(
             ),
             stale_values AS (
                 SELECT DISTINCT c.source, c.file, c.row FROM {candidates} c
-                JOIN {candidates} g ON g.entity_key = c.entity_key AND g.field = c.field
-                    AND g.rank = 1
-                WHERE c.source = ? AND c.rank > 1 AND c.compare_key <> g.compare_key
-                  AND c.as_of < g.as_of
+                JOIN {survivors} g ON g.entity_key = c.entity_key AND g.field = c.field
+                WHERE c.source = ? AND c.compare_key <> g.compare_key AND c.as_of < g.as_of
             ),
             offered AS (
                 SELECT count(*) AS offered,
                        count(*) FILTER (c.compare_key = g.compare_key) AS agreeing
                 FROM {candidates} c
-                JOIN {candidates} g ON g.entity_key = c.entity_key AND g.field = c.field
-                    AND g.rank = 1
+                JOIN {survivors} g ON g.entity_key = c.entity_key AND g.field = c.field
                 WHERE c.source = ? AND c.field <> ?
             )
             , counted AS (

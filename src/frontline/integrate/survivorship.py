@@ -94,7 +94,8 @@ def _priorities(specs: Sequence[SourceSpec], entity: EntityType) -> pa.Table:
 
 
 def _sort_keys(entity: EntityType, rules: SurvivorshipRules) -> list[str]:
-    """ORDER BY items ranking candidates, per field when fields declare their own order."""
+    """Numeric keys, smallest first wins, ranking a field's candidates by the declared rules
+    (per field when fields declare their own order): each rule's metric, negated."""
     keys = []
     for position in range(len(RULES)):
         cases = []
@@ -106,9 +107,7 @@ def _sort_keys(entity: EntityType, rules: SurvivorshipRules) -> list[str]:
                 metric = _METRIC[rule] if rule else "0"
                 cases.append(f"WHEN field = '{name}' THEN {metric}")
         fallback = _METRIC[default] if default else "0"
-        keys.append(
-            f"CASE {' '.join(cases)} ELSE {fallback} END DESC" if cases else f"{fallback} DESC"
-        )
+        keys.append(f"-(CASE {' '.join(cases)} ELSE {fallback} END)" if cases else f"-{fallback}")
     return keys
 
 
@@ -129,15 +128,17 @@ def survive(
     """Rank the candidates of ``records`` and build the golden records.
 
     Creates ``candidates_<type>`` (one row per entity, field and record offering a value, with
-    its ``compare_key``, ``priority``, ``agreement`` and ``rank``; rank 1 survived) and
-    ``golden_<type>`` (``entity_key``, ``golden_values`` and ``provenance`` as JSON text).
+    its ``compare_key``, ``priority`` and ``agreement``), ``survivors_<type>`` (per entity and
+    field the surviving candidate, with how many sources offered a value and how many distinct
+    values there were) and ``golden_<type>`` (``entity_key``, ``golden_values`` and
+    ``provenance`` as JSON text).
 
-    ``only``: a table of ``entity_key``s; just those entities' candidates and golden records
-    are rebuilt, in the tables an earlier run left (everything is decided per entity, so the
-    result is what a full rebuild would give).
+    ``only``: a table of ``entity_key``s; just those entities' rows are rebuilt, in the tables
+    an earlier run left (everything is decided per entity, so the result is what a full
+    rebuild would give).
     """
     chosen = rules or SurvivorshipRules()
-    candidates, golden = q(f"candidates_{entity.name}"), q(f"golden_{entity.name}")
+    names = {t: q(f"{t}_{entity.name}") for t in ("candidates", "survivors", "golden")}
     priorities = f"__priorities_{entity.name}"
     con.register(priorities, _priorities(specs, entity))
     values = ", ".join(f"{_candidate_value(entity, n)} AS {q(n)}" for n in entity.field_names)
@@ -145,18 +146,22 @@ def survive(
     confidence = "_confidence" if has_column(con, records, "_confidence") else "NULL::DOUBLE"
     key = f"CASE WHEN field = 'address' THEN {address_key_sql('value')} ELSE value END"
     method_rank = "CASE method WHEN 'identifier' THEN 0 WHEN 'review' THEN 1 ELSE 2 END"
-    ties = (method_rank, "confidence DESC NULLS FIRST", "source", "file", "row")
-    order = ", ".join([*_sort_keys(entity, chosen), *ties])
-    if only is None:
-        build = f"CREATE OR REPLACE TABLE {candidates} AS"
-    else:
-        con.execute(
-            f"DELETE FROM {candidates} WHERE entity_key IN (SELECT entity_key FROM {q(only)})"
-        )
-        build = f"INSERT INTO {candidates}"
+    # Ascending: the declared rules, then identifier links, higher confidence (none: an
+    # identifier link, first), source, file and row — never the order rows were read in.
+    ties = (method_rank, "coalesce(-confidence, -2.0)", "source", "file", "row")
+    order = "(" + ", ".join([*_sort_keys(entity, chosen), *ties]) + ")"
+    build = {}
+    for table, name in names.items():
+        if only is None:
+            build[table] = f"CREATE OR REPLACE TABLE {name} AS"
+        else:
+            con.execute(
+                f"DELETE FROM {name} WHERE entity_key IN (SELECT entity_key FROM {q(only)})"
+            )
+            build[table] = f"INSERT INTO {name}"
     con.execute(
         f"""
-        {build}
+        {build["candidates"]}
         WITH offered AS (
             UNPIVOT (
                 SELECT _entity_key AS entity_key, _source AS source, _file AS file, _row AS row,
@@ -171,44 +176,65 @@ def survive(
             SELECT o.*, {key} AS compare_key, p.priority
             FROM offered o JOIN {q(priorities)} p USING (source, field)
         ),
+        -- Distinct counts as two plain aggregations: DuckDB's DISTINCT aggregates are slower.
         agreed AS (
-            SELECT entity_key, field, compare_key, count(DISTINCT source) AS agreement
-            FROM keyed GROUP BY ALL
+            SELECT entity_key, field, compare_key, count(*) AS agreement
+            FROM (SELECT DISTINCT entity_key, field, compare_key, source FROM keyed)
+            GROUP BY ALL
         )
-        SELECT k.*, a.agreement,
-               row_number() OVER (PARTITION BY k.entity_key, k.field ORDER BY {order}) AS rank
+        SELECT k.*, a.agreement
         FROM keyed k JOIN agreed a USING (entity_key, field, compare_key)
         """
     )
     con.unregister(priorities)
-    # JSON objects assembled from per-field JSON text: several times faster in DuckDB than
-    # to_json over a map of structs. Keys are in field order, inner keys sorted (see above).
-    provenance = (
-        "to_json({'agreeing_sources': c.agreement, 'as_of': c.as_of, "
-        "'confidence': round(c.confidence, 4), 'department': c.department, "
-        "'distinct_values': o.distinct_values, 'file': c.file, 'method': c.method, "
-        "'row': c.row, 'source': c.source, 'sources': o.sources})"
-    )
-    if only is None:
-        build = f"CREATE OR REPLACE TABLE {golden} AS"
-    else:
-        con.execute(f"DELETE FROM {golden} WHERE entity_key IN (SELECT entity_key FROM {q(only)})")
-        build = f"INSERT INTO {golden}"
+    # One hash aggregate picks each field's survivor (no sort of all candidates).
+    candidates = names["candidates"]
     con.execute(
         f"""
-        {build}
-        WITH offered AS (
-            SELECT entity_key, field, count(DISTINCT source) AS sources,
-                   count(DISTINCT compare_key) AS distinct_values
-            FROM {candidates} WHERE {_within(only, "entity_key")} GROUP BY ALL
+        {build["survivors"]}
+        WITH chosen AS (
+            SELECT entity_key, field, arg_min(rowid, {order}) AS winner
+            FROM {candidates} WHERE {_within(only, "entity_key")}
+            GROUP BY entity_key, field
+        ),
+        valued AS (
+            SELECT entity_key, field, count(*) AS distinct_values
+            FROM (SELECT DISTINCT entity_key, field, compare_key FROM {candidates}
+                  WHERE {_within(only, "entity_key")})
+            GROUP BY entity_key, field
+        ),
+        offering AS (
+            SELECT entity_key, field, count(*) AS sources
+            FROM (SELECT DISTINCT entity_key, field, source FROM {candidates}
+                  WHERE {_within(only, "entity_key")})
+            GROUP BY entity_key, field
         )
-        SELECT c.entity_key,
-            '{{' || string_agg(to_json(c.field) || ':' || to_json(c.value), ',' ORDER BY c.field)
+        SELECT c.entity_key, c.field, c.value, c.compare_key, c.source, c.file, c.row,
+               c.department, c.as_of, c.method, c.confidence, c.agreement,
+               o.sources, v.distinct_values
+        FROM chosen w
+        JOIN {candidates} c ON c.rowid = w.winner
+        JOIN valued v ON v.entity_key = w.entity_key AND v.field = w.field
+        JOIN offering o ON o.entity_key = w.entity_key AND o.field = w.field
+        """
+    )
+    # JSON objects assembled from per-field JSON text: several times faster in DuckDB than
+    # to_json over a map of structs. Keys are in field order, inner keys sorted.
+    provenance = (
+        "to_json({'agreeing_sources': agreement, 'as_of': as_of, "
+        "'confidence': round(confidence, 4), 'department': department, "
+        "'distinct_values': distinct_values, 'file': file, 'method': method, "
+        "'row': row, 'source': source, 'sources': sources})"
+    )
+    con.execute(
+        f"""
+        {build["golden"]}
+        SELECT entity_key,
+            '{{' || string_agg(to_json(field) || ':' || to_json(value), ',' ORDER BY field)
                 || '}}' AS golden_values,
-            '{{' || string_agg(to_json(c.field) || ':' || {provenance}, ',' ORDER BY c.field)
+            '{{' || string_agg(to_json(field) || ':' || {provenance}, ',' ORDER BY field)
                 || '}}' AS provenance
-        FROM {candidates} c JOIN offered o USING (entity_key, field)
-        WHERE c.rank = 1 AND {_within(only, "c.entity_key")}
-        GROUP BY c.entity_key
+        FROM {names["survivors"]} WHERE {_within(only, "entity_key")}
+        GROUP BY entity_key
         """
     )
