@@ -10,7 +10,8 @@ from frontline.names.generator import (
     draw_surnames,
 )
 from frontline.names.minority import MinorityTable, minority_group, minority_table
-from frontline.names.pinyin import name_key, name_pinyin
+from frontline.names.pinyin import given_key, name_key, name_pinyin, surname_key
+from frontline.names.plain import PlainRules, is_plain, plain_rules, plain_split
 from frontline.names.script import MIDDLE_DOT, canonical_name
 from frontline.names.surnames import (
     Surname,
@@ -33,6 +34,7 @@ __all__ = [
     "MIDDLE_DOT",
     "VARIANTS",
     "MinorityTable",
+    "PlainRules",
     "Surname",
     "SurnameTable",
     "Variant",
@@ -42,14 +44,19 @@ __all__ = [
     "draw_minority_names",
     "draw_names",
     "draw_surnames",
+    "given_key",
     "homophone",
+    "is_plain",
     "minority_group",
     "minority_table",
     "name_key",
     "name_pinyin",
     "pinyin_spelling",
+    "plain_rules",
+    "plain_split",
     "split_name",
     "stray_spaces",
+    "surname_key",
     "surname_reading",
     "surname_table",
     "traditional",

@@ -51,6 +51,31 @@ def _simplified_char(ch: str) -> str:
     return simple
 
 
+BASIC_HAN = ("\u4e00", "\u9fff")
+"""The first and last character of the basic CJK Unified Ideographs block, where nearly every
+character of a name lies. NFKC leaves every character of the block as it is."""
+
+
+@lru_cache(maxsize=1)
+def changed_han() -> frozenset[str]:
+    """The characters of the basic block (``BASIC_HAN``) that ``canonical_name`` changes.
+
+    These are traditional forms whose simplified form reads the same (單 → 单); every other
+    character of the block is its own canonical form, so a name made only of such characters
+    needs no conversion. Built once from OpenCC and pypinyin, in about 0.2 s.
+    """
+    converter = _converter("t2s")
+    changed = set()
+    for code in range(ord(BASIC_HAN[0]), ord(BASIC_HAN[1]) + 1):
+        ch = chr(code)
+        # Only characters OpenCC converts can change; _simplified_char decides on those.
+        if unicodedata.normalize("NFKC", ch) != ch or (
+            converter.convert(ch) != ch and _simplified_char(ch) != ch
+        ):
+            changed.add(ch)
+    return frozenset(changed)
+
+
 def to_simplified(text: str) -> str:
     """Convert traditional characters to simplified ones, character by character.
 

@@ -55,3 +55,45 @@ def test_sample_is_whole_lines_around_the_offset(tmp_path: Path) -> None:
     assert window.startswith(b"line ")
     assert window.endswith(b"\n")
     assert b"line %05d" % (50_000 // 11) in window  # 11 bytes a line
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=200)
+@given(
+    st.sampled_from(["utf-8", "gbk", "gb18030"]),
+    st.lists(
+        st.one_of(
+            st.text(st.characters(codec="gbk", exclude_characters="\r"), max_size=8).map(
+                lambda t: t.encode("gbk")
+            ),
+            st.text(max_size=8).map(lambda t: t.encode("utf-8")),
+            st.binary(max_size=3),
+            st.just(b"\n"),
+        ),
+        max_size=12,
+    ).map(b"".join),
+)
+def test_decoding_agrees_with_decoding_all_at_once(
+    tmp_path: Path, encoding: str, data: bytes
+) -> None:
+    # The fast pass decides, the piecewise pass locates: both must agree with bytes.decode.
+    path, target = tmp_path / "any.txt", tmp_path / "out.txt"
+    path.write_bytes(data)
+    start = _first_error(data, encoding)
+    if start is None:
+        transcoding.transcode(path, encoding, target)
+        assert target.read_bytes() == data.decode(encoding).encode("utf-8")
+        assert transcoding.decodes(path, encoding)
+        return
+    with pytest.raises(UndecodableError) as caught:
+        transcoding.transcode(path, encoding, target)
+    assert caught.value.offset == start
+    assert caught.value.line == data.count(b"\n", 0, start) + 1
+    assert not transcoding.decodes(path, encoding)
+
+
+def _first_error(data: bytes, encoding: str) -> int | None:
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError as error:
+        return error.start
+    return None

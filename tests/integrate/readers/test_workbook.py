@@ -108,3 +108,21 @@ def test_errors(
     assert caught.value.problem.startswith(problem)
     assert hint in caught.value.hint
     assert "张三" not in str(caught.value)
+
+
+def test_an_empty_column_and_an_empty_sheet(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
+    book = xlsxwriter.Workbook(str(data_dir / "roster.xlsx"))
+    sheet = book.add_worksheet("发放名册")
+    sheet.write_row(0, 0, ["序号", *HEADER, "金额", "发放日期"])
+    for i, person in enumerate(PEOPLE, start=1):
+        sheet.write_row(i, 0, [str(i), person[0], person[1]])  # no sex, amount or date
+    empty = book.add_worksheet("空")
+    empty.write_row(0, 0, ["序号", *HEADER, "金额", "发放日期"])
+    book.close()
+    read_source(con, _spec(header_row=1), data_dir, "roster")
+    assert table_rows(con, "roster", "_row, name, sex, amount, paid_on") == [
+        (i, person[1], None, None, None) for i, person in enumerate(PEOPLE, start=1)
+    ]
+    result = read_source(con, _spec(header_row=1, sheet="空"), data_dir, "nothing")
+    assert result.rows_read == 0
+    assert table_rows(con, "nothing", "_row, name") == []

@@ -1,13 +1,17 @@
 """Strict, streamed decoding of text files, and transcoding them to UTF-8 for DuckDB.
 
 DuckDB reads only UTF-8, so a GBK or GB18030 file is decoded here and written as a UTF-8 copy.
-Files are processed in chunks cut after a newline: the byte 0x0A never occurs inside a UTF-8,
-GBK or GB18030 character, so each piece decodes on its own, memory stays flat, and a failure
-knows its byte offset and line.
+Files are processed in chunks, so memory stays flat. A file is first decoded in one pass with an
+incremental decoder (which carries a character split between chunks over to the next one); only
+when that fails is it decoded again in chunks cut after a newline, to find where: the byte 0x0A
+never occurs inside a UTF-8, GBK or GB18030 character, so each such piece decodes on its own and
+a failure knows its byte offset and line. The first pass is the common case and costs less:
+it neither copies pieces nor counts lines.
 """
 
 from __future__ import annotations
 
+import codecs
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -45,16 +49,41 @@ def _pieces(path: Path) -> Iterator[tuple[int, int, bytes]]:
 def decode(path: Path, encoding: str, out: BinaryIO | None = None) -> None:
     """Decode the whole file strictly, writing it as UTF-8 to ``out`` when given.
 
-    Raises :class:`UndecodableError` at the first invalid byte sequence.
+    Raises :class:`UndecodableError` at the first invalid byte sequence (``out`` may then
+    hold part of the text).
     """
+    if _decoded(path, encoding, out):
+        return
+    _locate(path, encoding)
+    # Both passes apply the same strict codec to the same bytes, so this is not reached.
+    raise UndecodableError(encoding, 0, 1)  # pragma: no cover
+
+
+def _decoded(path: Path, encoding: str, out: BinaryIO | None) -> bool:
+    """Decode in one streaming pass (writing UTF-8 to ``out``); False at the first error."""
+    decoder = codecs.getincrementaldecoder(encoding)("strict")
+    try:
+        with path.open("rb") as stream:
+            while chunk := stream.read(CHUNK_BYTES):
+                text = decoder.decode(chunk)
+                if out is not None:
+                    out.write(text.encode("utf-8"))
+            text = decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    if out is not None:
+        out.write(text.encode("utf-8"))
+    return True
+
+
+def _locate(path: Path, encoding: str) -> None:
+    """Decode piece by piece, raising :class:`UndecodableError` where a piece fails."""
     for offset, newlines, piece in _pieces(path):
         try:
-            text = piece.decode(encoding)
+            piece.decode(encoding)
         except UnicodeDecodeError as error:
             line = newlines + piece.count(b"\n", 0, error.start) + 1
             raise UndecodableError(encoding, offset + error.start, line) from None
-        if out is not None:
-            out.write(text.encode("utf-8"))
 
 
 def decodes(path: Path, encoding: str) -> bool:

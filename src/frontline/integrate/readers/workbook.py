@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import duckdb
-import pyarrow as pa
+import numpy as np
 from python_calamine import CalamineError, CalamineSheet, CalamineWorkbook
 
 from frontline.ids.sql import quote_identifier
@@ -46,13 +46,17 @@ def read_workbook(con: duckdb.DuckDBPyConnection, request: FileRequest, sink: Si
     where = f"the header (row {header_row} of sheet {sheet.name!r})"
     positions = locate(request, _texts(rows[header_row - 1]), where, first)
     data = [row for row in rows[header_row:] if any(_filled(c) for c in row)]
-    arrays = {"_row": pa.array(range(1, len(data) + 1), pa.int64())}
+    # NumPy arrays, which DuckDB scans as they are: building Arrow arrays from Python lists
+    # would import pandas (about a second, once per process).
+    arrays = {"_row": np.arange(1, len(data) + 1, dtype=np.int64)}
     for k, position in enumerate(positions):
-        arrays[f"v{k}"] = pa.array([cell_text(row[position]) for row in data], pa.string())
+        arrays[f"v{k}"] = np.array([cell_text(row[position]) for row in data], dtype=object)
     view = scratch_name("sheet")
-    con.register(view, pa.table(arrays))
+    con.register(view, arrays)
+    # A column of nothing but empty cells has DuckDB's NULL type: cast every one.
+    values = "".join(f", CAST(v{k} AS VARCHAR) AS v{k}" for k in range(len(positions)))
     try:
-        sink(f"SELECT * FROM {quote_identifier(view)}", [])
+        sink(f"SELECT _row{values} FROM {quote_identifier(view)}", [])
     finally:
         con.unregister(view)
 
