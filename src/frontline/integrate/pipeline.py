@@ -136,6 +136,9 @@ class RunSettings:
     residue: ResidueSettings = field(default_factory=ResidueSettings)
     survivorship: SurvivorshipRules = field(default_factory=SurvivorshipRules)
     quality: quality.QualitySettings = field(default_factory=quality.QualitySettings)
+    memory_limit: str | None = "3GB"
+    """DuckDB's memory cap for the workspace (beyond it, work spills to disk); None: DuckDB's
+    default, most of the machine's memory."""
 
 
 def config_digest(specs: Sequence[SourceSpec], settings: RunSettings) -> str:
@@ -171,6 +174,8 @@ def run_integration(
     say = progress or (lambda _stage, _done, _total: None)
     seconds: dict[str, float] = {}
     ids_sql.register(con)
+    if chosen.memory_limit is not None:
+        workspace.limit_memory(con, chosen.memory_limit)
     workspace.ensure_state(con)
     accounts = {s.key: SourceAccount(s.key, s.department, s.entity) for s in specs}
     changed: set[str] = set()

@@ -7,7 +7,10 @@ model, and a snapshot of what the last run published — what incremental runs s
 
 from __future__ import annotations
 
+import atexit
 import hashlib
+import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +18,24 @@ import duckdb
 
 from frontline.integrate.readers.location import display_name, source_files
 from frontline.integrate.sources import SourceSpec
+
+
+def limit_memory(con: duckdb.DuckDBPyConnection, limit: str) -> None:
+    """Cap DuckDB's memory (e.g. ``3GB``); what does not fit spills to disk.
+
+    A workspace in a file spills beside it; an in-memory one would spill into ``.tmp`` in the
+    working directory, so it gets a folder of its own under the system's temporary folder,
+    removed when the process ends.
+    """
+    con.execute("SET memory_limit = ?", [limit])
+    in_memory = con.execute(
+        "SELECT path IS NULL FROM duckdb_databases() WHERE database_name = current_database()"
+    ).fetchall()[0][0]
+    spill = con.execute("SELECT current_setting('temp_directory')").fetchall()[0][0]
+    if in_memory and spill == ".tmp":
+        folder = tempfile.mkdtemp(prefix="frontline-duckdb-")
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        con.execute("SET temp_directory = ?", [folder])
 
 
 def has_table(con: duckdb.DuckDBPyConnection, table: str) -> bool:
