@@ -81,10 +81,11 @@ def _phone(column: str) -> str:
 def _address(column: str) -> str:
     text = _text(column)
     halfwidth = f"translate({text}, '{_FULLWIDTH}', '{_HALFWIDTH}')"
-    # Only text with a full-width digit or dash or a space changes; the rest is its own result.
+    # Only text with a full-width digit or dash or a space (the ideographic space U+3000
+    # included, which RE2's \s is not) changes; the rest is its own result.
     return (
-        f"CASE WHEN regexp_matches({text}, '[{_FULLWIDTH}\\s]') "
-        f"THEN nullif(regexp_replace({halfwidth}, '\\s', '', 'g'), '') ELSE {text} END"
+        f"CASE WHEN regexp_matches({text}, '[{_FULLWIDTH}\\s\u3000]') "
+        f"THEN nullif(regexp_replace({halfwidth}, '[\\s\u3000]', '', 'g'), '') ELSE {text} END"
     )
 
 
