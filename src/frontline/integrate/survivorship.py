@@ -218,22 +218,28 @@ def survive(
         JOIN offering o ON o.entity_key = w.entity_key AND o.field = w.field
         """
     )
-    # JSON objects assembled from per-field JSON text: several times faster in DuckDB than
-    # to_json over a map of structs. Keys are in field order, inner keys sorted.
+    # JSON objects assembled from per-field JSON text, fields in sorted order (as the store
+    # compares documents as text): one plain aggregate per field, which DuckDB can spill to
+    # disk, where an ordered string_agg over a million entities must stay in memory.
     provenance = (
         "to_json({'agreeing_sources': agreement, 'as_of': as_of, "
         "'confidence': round(confidence, 4), 'department': department, "
         "'distinct_values': distinct_values, 'file': file, 'method': method, "
         "'row': row, 'source': source, 'sources': sources})"
     )
+
+    def document(piece: str) -> str:
+        parts = ", ".join(
+            f"max(CASE WHEN field = '{name}' THEN '\"{name}\":' || {piece} END)"
+            for name in sorted(entity.field_names)
+        )
+        return f"'{{' || concat_ws(',', {parts}) || '}}'"
+
     con.execute(
         f"""
         {build["golden"]}
-        SELECT entity_key,
-            '{{' || string_agg(to_json(field) || ':' || to_json(value), ',' ORDER BY field)
-                || '}}' AS golden_values,
-            '{{' || string_agg(to_json(field) || ':' || {provenance}, ',' ORDER BY field)
-                || '}}' AS provenance
+        SELECT entity_key, {document("to_json(value)")} AS golden_values,
+               {document(provenance)} AS provenance
         FROM {names["survivors"]} WHERE {_within(only, "entity_key")}
         GROUP BY entity_key
         """
