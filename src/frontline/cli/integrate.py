@@ -20,6 +20,9 @@ from frontline.integrate.sources import SourceError, SourceSpec, load_sources
 from frontline.quality.issue_types import issue_type
 from frontline.store import create_engine_for, database_url, safe_url, upgrade
 
+_WIDE = 120
+"""Terminal columns from which the accounting is a table."""
+
 
 def show(result: IntegrationResult, console: Console, seconds: float) -> None:
     """Print the row accounting of every source and the entities found."""
@@ -36,7 +39,21 @@ def show(result: IntegrationResult, console: Console, seconds: float) -> None:
         ok = "✓" if a.accounted == a.rows_read else "✗"
         counts = (a.rows_read, a.linked, a.repaired, a.linked_residue, quarantined, a.skipped)
         table.add_row(a.key, a.department, *(f"{n:,}" for n in (*counts, a.other_source)), ok)
-    console.print(table)
+    if console.width >= _WIDE:
+        console.print(table)
+    else:
+        # A narrow terminal: one line per source instead of a table of folded headers.
+        console.print("Integration / 数据整合", style="italic")
+        for a in result.sources:
+            ok = "✓" if a.accounted == a.rows_read else "✗"
+            rest = [f"quarantined 隔离 {sum(a.quarantined.values()):,}"]
+            rest += [f"skipped 跳过 {a.skipped:,}"] if a.skipped else []
+            rest += [f"other 其他源 {a.other_source:,}"] if a.other_source else []
+            console.print(
+                f"{ok} {a.key} ({a.department}): read 读取 {a.rows_read:,} = "
+                f"linked 关联 {a.linked:,} (repaired 修复 {a.repaired:,}, "
+                f"matched 匹配 {a.linked_residue:,}) + " + " + ".join(rest)
+            )
     console.print(
         "linked includes repaired identifiers and records matched without one "
         "(关联数含修复后的标识码与概率匹配的记录)"
@@ -58,21 +75,22 @@ def show(result: IntegrationResult, console: Console, seconds: float) -> None:
 
 
 def show_quality(result: IntegrationResult, specs: list[SourceSpec], console: Console) -> None:
-    """Issues by department and type, and each department's four scores."""
+    """Each department's four scores, and its issues by type (in one folding column, so the
+    table fits a narrow terminal)."""
     names = {s.department_key: s.department for s in specs}
-    types = sorted({t for counts in result.issues.values() for t in counts})
     table = Table(title="Quality by department / 各部门数据质量", title_justify="left")
-    table.add_column("部门", overflow="fold", no_wrap=True)
+    table.add_column("部门", no_wrap=True)
     for label in ("完整性", "有效性", "一致性", "及时性"):
-        table.add_column(label, justify="right")
-    for name in types:
-        table.add_column(issue_type(name).label_zh, justify="right", overflow="fold")
+        table.add_column(label, justify="right", no_wrap=True)
+    table.add_column("问题 issues", overflow="fold", min_width=12)
     for department, *scores, _rows in result.scores:
         counts = result.issues.get(department, {})
+        issues = "\n".join(
+            f"{issue_type(t).label_zh} {n:,}"
+            for t, n in sorted(counts.items(), key=lambda i: -i[1])
+        )
         table.add_row(
-            names.get(department, department),
-            *(f"{float(v):.1%}" for v in scores),
-            *(f"{counts.get(t, 0):,}" for t in types),
+            names.get(department, department), *(f"{float(v):.1%}" for v in scores), issues or "—"
         )
     console.print(table)
     total = sum(sum(c.values()) for c in result.issues.values())
