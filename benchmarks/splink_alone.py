@@ -2,12 +2,14 @@
 with in ``linkage.py --vs-splink``.
 
 Frontline links by identifier first and gives only the residue to Splink. The baseline gives
-*all* person records to Splink as one deduplication, with the same comparisons, blocking rules and
-training as the residue stage (``frontline.integrate.residue``): the prior from equal name and
-birth date (recall 0.8), *u* from 2,000,000 random pairs (seed 1), *m* by EM blocked on birth date
-and then on pinyin key. Pairs at or above 0.95 are clustered into entities (connected
-components). Splink gets the records already normalised by Frontline (canonical names, pinyin
-keys, dates, phones): only the linking is timed.
+*all* person records to Splink as one deduplication, with the same comparisons and blocking rules
+(``frontline.integrate.residue.residue_settings``) and the same training
+(``frontline.integrate.residue.train``): the prior from equal name and birth date (recall 0.8),
+*u* from about 2,000,000 random pairs (seed 1), *m* by EM on the pairs with equal birth date and
+then on those with equal pinyin key. (The residue stage trains on at most 10,000 of its residue
+records; Splink alone trains on every record.) Pairs at or above 0.95 are clustered into
+entities (connected components). Splink gets the records already normalised by Frontline
+(canonical names, pinyin keys, dates, phones): only the linking is timed.
 
 It runs in a process of its own, so that its peak memory is its own::
 
@@ -25,7 +27,6 @@ the libraries are imported and the records read, before Splink starts) and count
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import logging
 import subprocess
@@ -34,10 +35,10 @@ import time
 from pathlib import Path
 
 import duckdb
-from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+from splink import DuckDBAPI, SettingsCreator
 
 from frontline.ids.sql import quote_identifier as q
-from frontline.integrate.residue import ResidueSettings, _profile_sql, _settings
+from frontline.integrate.residue import ResidueSettings, profile_sql, residue_settings, train
 
 THRESHOLD = 0.95
 EXCLUDED = ("skipped", "other_source")
@@ -54,7 +55,7 @@ def export_profile(con: duckdb.DuckDBPyConnection, records: str, path: Path) -> 
             list(EXCLUDED),
         ).fetchall()
     ]
-    union = " UNION ALL ".join(f"({_profile_sql(records, outcome)})" for outcome in outcomes)
+    union = " UNION ALL ".join(f"({profile_sql(records, outcome)})" for outcome in outcomes)
     con.execute(f"COPY ({union}) TO {_literal(path)} (FORMAT parquet)")
     return int(con.execute("SELECT count(*) FROM read_parquet(?)", [str(path)]).fetchall()[0][0])
 
@@ -65,7 +66,7 @@ def _literal(path: Path) -> str:
 
 def dedupe_settings() -> SettingsCreator:
     """The residue stage's settings (comparisons, blocking rules) as a deduplication."""
-    return dataclasses.replace(_settings(), link_type="dedupe_only")
+    return residue_settings("dedupe_only")
 
 
 def link(con: duckdb.DuckDBPyConnection, table: str, output: str) -> dict[str, float | int]:
@@ -74,16 +75,9 @@ def link(con: duckdb.DuckDBPyConnection, table: str, output: str) -> dict[str, f
     chosen = ResidueSettings()
     seconds: dict[str, float | int] = {}
     api = DuckDBAPI(connection=con)
-    linker = Linker(api.register(table), dedupe_settings(), log_level=None)
     logging.getLogger("splink").setLevel(logging.ERROR)
     started = time.perf_counter()
-    training = linker.training
-    training.estimate_probability_two_random_records_match(
-        [block_on("name", "birth_date")], recall=0.8
-    )
-    training.estimate_u_using_random_sampling(max_pairs=chosen.u_sample_pairs, seed=chosen.seed)
-    training.estimate_parameters_using_expectation_maximisation(block_on("birth_date"))
-    training.estimate_parameters_using_expectation_maximisation(block_on("name_key"))
+    linker = train(api, [table], chosen, link_type="dedupe_only")
     seconds["train_seconds"] = round(time.perf_counter() - started, 3)
     started = time.perf_counter()
     # Only pairs at or above the clustering threshold are needed (the residue stage predicts
