@@ -11,7 +11,10 @@ from pathlib import Path
 import psycopg
 import pytest
 from psycopg import sql
+from sqlalchemy import Engine
 from sqlalchemy.engine import URL, make_url
+
+from frontline.store import create_engine_for, upgrade
 
 POSTGRES_URL = os.environ.get(
     "FRONTLINE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -48,6 +51,24 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         with _admin() as admin:
             admin.execute("SET lock_timeout = '20s'")
             admin.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(schema)))
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    """An engine on a freshly migrated, empty store, on SQLite and on PostgreSQL."""
+    engine = create_engine_for(database_url)
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def sqlite_engine(tmp_path: Path) -> Iterator[Engine]:
+    """A freshly migrated store on SQLite only: for slow tests of several runs each."""
+    engine = create_engine_for(f"sqlite:///{tmp_path / 'store.db'}")
+    upgrade(engine)
+    yield engine
+    engine.dispose()
 
 
 def _conninfo() -> str:

@@ -8,7 +8,6 @@ import io
 import json
 import shutil
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,6 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from frontline.integrate.fields import ENTERPRISE, PERSON
-from frontline.integrate.pipeline import IntegrationResult, run_integration
 from frontline.integrate.quality import find_issues
 from frontline.integrate.sources import load_sources
 from frontline.integrate.survivorship import survive
@@ -26,15 +24,12 @@ from frontline.store import (
     GoldenRecord,
     QualityIssue,
     RecordLink,
-    create_engine_for,
-    upgrade,
 )
 from frontline.synth import CityConfig, generate_city
+from tests.integrate.running import SOURCES, integrate
 
 State = tuple[dict[str, Any], set[tuple[Any, ...]], Counter[str]]
 """Golden records by entity id, links, and issues counted by type, row, entity and field."""
-
-SOURCES = Path(__file__).parents[2] / "examples" / "city" / "sources"
 
 
 @pytest.fixture(scope="module")
@@ -47,22 +42,6 @@ def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def city(pristine: Path, tmp_path: Path) -> Path:
     return Path(shutil.copytree(pristine, tmp_path / "city"))
-
-
-@pytest.fixture
-def store(database_url: str) -> Iterator[Engine]:
-    engine = create_engine_for(database_url)
-    upgrade(engine)
-    yield engine
-    engine.dispose()
-
-
-def integrate(
-    city: Path, store: Engine, workspace: Path, *, incremental: bool
-) -> tuple[IntegrationResult, duckdb.DuckDBPyConnection]:
-    con = duckdb.connect(str(workspace))
-    result = run_integration(load_sources(SOURCES), city, con, store=store, incremental=incremental)
-    return result, con
 
 
 def change_phones(city: Path, every: int) -> int:
@@ -119,11 +98,11 @@ def test_an_unchanged_rerun_reads_and_publishes_nothing(
     city: Path, store: Engine, tmp_path: Path
 ) -> None:
     workspace = tmp_path / "workspace.duckdb"
-    first, con = integrate(city, store, workspace, incremental=True)
+    first, con = integrate(city, store, workspace=workspace, incremental=True)
     con.close()
     assert len(first.read) == len(load_sources(SOURCES))
     assert not first.incremental_publish  # nothing to compare with yet
-    second, con = integrate(city, store, workspace, incremental=True)
+    second, con = integrate(city, store, workspace=workspace, incremental=True)
     con.close()
     assert second.read == []
     assert second.incremental_publish
@@ -136,11 +115,11 @@ def test_one_changed_source_touches_only_what_it_affects(
     city: Path, store: Engine, tmp_path: Path
 ) -> None:
     workspace = tmp_path / "workspace.duckdb"
-    _, con = integrate(city, store, workspace, incremental=False)
+    _, con = integrate(city, store, workspace=workspace, incremental=False)
     con.close()
     before = store_state(store)
     changed = change_phones(city, every=10)
-    result, con = integrate(city, store, workspace, incremental=True)
+    result, con = integrate(city, store, workspace=workspace, incremental=True)
     assert result.read == ["pensions"]
     assert result.incremental_publish
     assert result.published is not None
@@ -160,16 +139,14 @@ def test_one_changed_source_touches_only_what_it_affects(
 
 
 def test_judging_only_the_touched_entities_equals_judging_everything(
-    city: Path, tmp_path: Path
+    city: Path, sqlite_store: Engine, tmp_path: Path
 ) -> None:
-    engine = create_engine_for(f"sqlite:///{tmp_path / 'store.db'}")
-    upgrade(engine)
+    engine = sqlite_store
     workspace = tmp_path / "workspace.duckdb"
-    _, con = integrate(city, engine, workspace, incremental=False)
+    _, con = integrate(city, engine, workspace=workspace, incremental=False)
     con.close()
     change_phones(city, every=7)
-    result, con = integrate(city, engine, workspace, incremental=True)
-    engine.dispose()
+    result, con = integrate(city, engine, workspace=workspace, incremental=True)
     entities = sum(result.entities.values())
     assert 0 < sum(result.affected.values()) < 0.2 * entities
     issues = "SELECT * EXCLUDE (severity) FROM quality_issues ORDER BY ALL"

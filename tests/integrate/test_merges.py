@@ -7,30 +7,23 @@ from __future__ import annotations
 import csv
 import io
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
-import duckdb
 import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 from stdnum.cn import ric
 
 from frontline.ids.resident import check_digit
-from frontline.integrate.pipeline import IntegrationResult, run_integration
-from frontline.integrate.sources import load_sources
 from frontline.store import (
     Entity,
     EntityEvent,
     RecordLink,
     ReviewPair,
-    create_engine_for,
     decide_review_pair,
-    upgrade,
 )
 from frontline.synth import CityConfig, generate_city
-
-SOURCES = Path(__file__).parents[2] / "examples" / "city" / "sources"
+from tests.integrate.running import integrate
 
 
 @pytest.fixture(scope="module")
@@ -38,18 +31,6 @@ def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("city")
     generate_city(CityConfig(persons=1000, seed=3), folder)
     return folder
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Engine]:
-    engine = create_engine_for(f"sqlite:///{tmp_path / 'store.db'}")
-    upgrade(engine)
-    yield engine
-    engine.dispose()
-
-
-def integrate(city: Path, store: Engine) -> IntegrationResult:
-    return run_integration(load_sources(SOURCES), city, duckdb.connect(), store=store)
 
 
 def mistype_one_id(city: Path, tmp_path: Path) -> tuple[Path, int, str, str]:
@@ -77,11 +58,11 @@ def mistype_one_id(city: Path, tmp_path: Path) -> tuple[Path, int, str, str]:
 
 
 def test_a_second_entity_is_merged_and_split_on_the_stewards_word(
-    pristine: Path, store: Engine, tmp_path: Path
+    pristine: Path, sqlite_store: Engine, tmp_path: Path
 ) -> None:
     city, row, right, mistyped = mistype_one_id(pristine, tmp_path)
-    integrate(city, store)
-    with Session(store) as session:
+    integrate(city, sqlite_store)
+    with Session(sqlite_store) as session:
         ids = dict(session.execute(select(Entity.entity_key, Entity.entity_id)).all())
         pairs = session.scalars(
             select(ReviewPair).where(
@@ -100,11 +81,11 @@ def test_a_second_entity_is_merged_and_split_on_the_stewards_word(
         mistyped,
     }
 
-    with Session(store) as session, session.begin():
+    with Session(sqlite_store) as session, session.begin():
         decide_review_pair(session, pair.id, same=True, decided_by="steward-1")
-    merged = integrate(city, store)
+    merged, _ = integrate(city, sqlite_store)
     assert merged.identities["person"].merged == 1
-    with Session(store) as session:
+    with Session(sqlite_store) as session:
         twin = session.get(Entity, ids[mistyped])
         link = session.get(RecordLink, ("household_registry", "household_registry.csv", row))
         events = session.scalars(select(EntityEvent).where(EntityEvent.kind == "merged")).all()
@@ -114,11 +95,11 @@ def test_a_second_entity_is_merged_and_split_on_the_stewards_word(
     assert (link.entity_id, link.method) == (ids[right], "review")
     assert [e.entity_ids for e in events] == [[ids[mistyped], ids[right]]]
 
-    with Session(store) as session, session.begin():
+    with Session(sqlite_store) as session, session.begin():
         decide_review_pair(session, pair.id, same=False, decided_by="steward-2")
-    split = integrate(city, store)
+    split, _ = integrate(city, sqlite_store)
     assert split.identities["person"].split == 1
-    with Session(store) as session:
+    with Session(sqlite_store) as session:
         twin = session.get(Entity, ids[mistyped])
         link = session.get(RecordLink, ("household_registry", "household_registry.csv", row))
         events = session.scalars(select(EntityEvent).where(EntityEvent.kind == "split")).all()

@@ -4,18 +4,15 @@ across reruns and new data, retired entities, review decisions obeyed, atomic pu
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
-import duckdb
 import pyarrow.parquet as pq
 import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from frontline.integrate import publishing
-from frontline.integrate.pipeline import IntegrationResult, run_integration
-from frontline.integrate.sources import SourceSpec, load_sources
+from frontline.integrate.sources import load_sources
 from frontline.store import (
     Entity,
     EntityEvent,
@@ -28,17 +25,14 @@ from frontline.store import (
     ReviewPairRow,
     RunSummary,
     Scope,
-    create_engine_for,
     decide_review_pair,
     golden_record,
     latest_run,
     publish,
     start_run,
-    upgrade,
 )
 from frontline.synth import CityConfig, generate_city
-
-SOURCES = Path(__file__).parents[2] / "examples" / "city" / "sources"
+from tests.integrate.running import SOURCES, integrate
 
 
 @pytest.fixture(scope="module")
@@ -46,32 +40,6 @@ def city(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("city")
     generate_city(CityConfig(persons=1000, seed=11), folder)
     return folder
-
-
-@pytest.fixture
-def store(database_url: str) -> Iterator[Engine]:
-    """The store on SQLite and PostgreSQL."""
-    engine = create_engine_for(database_url)
-    upgrade(engine)
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def sqlite_store(tmp_path: Path) -> Iterator[Engine]:
-    """The store on SQLite only, for the slower multi-run tests."""
-    engine = create_engine_for(f"sqlite:///{tmp_path / 'store.db'}")
-    upgrade(engine)
-    yield engine
-    engine.dispose()
-
-
-def integrate(
-    city: Path, store: Engine, specs: list[SourceSpec] | None = None
-) -> tuple[IntegrationResult, duckdb.DuckDBPyConnection]:
-    con = duckdb.connect()
-    result = run_integration(specs or load_sources(SOURCES), city, con, store=store)
-    return result, con
 
 
 def ids_by_key(store: Engine) -> dict[tuple[str, str], str]:
@@ -152,9 +120,9 @@ def test_new_data_never_renumbers_and_missing_entities_retire(
     store = sqlite_store
     everything = load_sources(SOURCES)
     without = [s for s in everything if s.key not in ("employment", "pensions")]
-    integrate(city, store, without)
+    integrate(city, store, specs=without)
     early = ids_by_key(store)
-    result, _ = integrate(city, store, everything)
+    result, _ = integrate(city, store, specs=everything)
     later = ids_by_key(store)
     assert {k: later[k] for k in early} == early
     fresh = sorted(later[k] for k in later.keys() - early.keys() if k[0] == "person")
@@ -162,7 +130,7 @@ def test_new_data_never_renumbers_and_missing_entities_retire(
     assert result.identities["person"].new == len(fresh)
     assert min(fresh) > max(v for (t, _), v in early.items() if t == "person")
     # Back to fewer sources: who only employment and pensions knew is retired, not deleted.
-    result, _ = integrate(city, store, without)
+    result, _ = integrate(city, store, specs=without)
     assert result.identities["person"].retired == len(fresh)
     with Session(store) as session:
         retired = set(session.scalars(select(Entity.entity_id).where(Entity.status == "retired")))

@@ -1,4 +1,4 @@
-"""Each store test gets a migrated database of its own, on SQLite and on PostgreSQL."""
+"""Each store test gets a migrated database of its own (`engine`, in tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -7,17 +7,6 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
-
-from frontline.store import create_engine_for, upgrade
-
-
-@pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    """An engine on a freshly migrated database."""
-    engine = create_engine_for(database_url)
-    upgrade(engine)
-    yield engine
-    engine.dispose()
 
 
 @pytest.fixture
