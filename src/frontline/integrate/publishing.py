@@ -17,7 +17,7 @@ from frontline.ids.sql import quote_identifier as q
 from frontline.integrate.duplicates import CANDIDATES as ENTITY_CANDIDATES
 from frontline.integrate.quality import ISSUES, department_scores
 from frontline.integrate.survivorship import LINKED_OUTCOMES
-from frontline.integrate.workspace import has_column, has_table, meta, remember
+from frontline.integrate.workspace import has_table, meta, remember
 from frontline.store import (
     EntityRow,
     EventRow,
@@ -67,9 +67,6 @@ def _prepare(con: duckdb.DuckDBPyConnection, entity_types: Sequence[str]) -> Non
     selects = []
     for kind in entity_types:
         records = f"records_{kind}"
-        confidence = (
-            "round(r._confidence, 4)" if has_column(con, records, "_confidence") else "NULL::DOUBLE"
-        )
         selects.append(
             f"""
             SELECT r._source AS source, r._file AS file, r._row AS row, i.entity_id,
@@ -77,7 +74,7 @@ def _prepare(con: duckdb.DuckDBPyConnection, entity_types: Sequence[str]) -> Non
                         WHEN r._outcome IN ('skipped', 'other_source') THEN r._outcome
                         ELSE 'quarantined' END AS status,
                    CASE WHEN r._outcome IN ({linked}) THEN r._outcome END AS method,
-                   {confidence} AS confidence, r._reason AS reason
+                   round(r._confidence, 4) AS confidence, r._reason AS reason
             FROM {q(records)} r
             LEFT JOIN {q(f"entity_ids_{kind}")} i
                 ON i.entity_key = r._entity_key AND r._outcome IN ({linked})

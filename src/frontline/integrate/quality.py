@@ -34,7 +34,6 @@ from frontline.integrate.fields import EntityType, Kind
 from frontline.integrate.sources import SourceSpec
 from frontline.integrate.sources.spec import SkipRule
 from frontline.integrate.survivorship import LINKED_OUTCOMES
-from frontline.integrate.workspace import has_column
 from frontline.quality.issue_types import ISSUE_TYPES
 
 ISSUES = "quality_issues"
@@ -151,11 +150,10 @@ def find_issues(
         FROM {r} WHERE _contradiction IS NOT NULL
         """
     )
-    confidence = "round(_confidence, 4)" if has_column(con, records, "_confidence") else "NULL"
     insert(
         f"""
         SELECT 'unlinked' AS issue_type, {record}, NULL AS entity_key, NULL AS field,
-               to_json({{'reason': _reason, 'confidence': {confidence}}})
+               to_json({{'reason': _reason, 'confidence': round(_confidence, 4)}})
                    ::VARCHAR AS detail
         FROM {r} WHERE _outcome = 'quarantined'
         """

@@ -438,6 +438,7 @@ def link_person_residue(
             # record stays unmatched rather than being linked by an untrained model.
             note = f"the matching model could not be trained: {str(error).splitlines()[0]}"
     _best_matches(con, decisions)
+    # Routed records have the column already; records prepared otherwise get it here.
     con.execute(f"ALTER TABLE {q(records)} ADD COLUMN IF NOT EXISTS _confidence DOUBLE")
     con.execute(
         f"""

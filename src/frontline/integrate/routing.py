@@ -22,6 +22,7 @@ def route_records(
     """Union the normalised tables of one entity type into ``out_table`` and route every row.
 
     Columns added: ``_outcome`` (identifier, residue, quarantined, skipped, other_source),
+    ``_confidence`` (empty: the linking stages fill it for the records they match),
     ``_reason`` (why a record is in the residue or quarantine; ``_residue_reason`` keeps the
     residue's reason after linking), ``_entity_key`` (the valid identifier of a record linked by
     it), and ``_contradiction`` for persons whose recorded birth date or sex disagrees with
@@ -44,7 +45,8 @@ def route_records(
     con.execute(
         f"""
         CREATE OR REPLACE TABLE {q(out_table)} AS
-        SELECT *, CASE WHEN _outcome = '{RESIDUE}' THEN _reason END AS _residue_reason
+        SELECT *, CASE WHEN _outcome = '{RESIDUE}' THEN _reason END AS _residue_reason,
+               NULL::DOUBLE AS _confidence
         FROM (
         WITH u AS (SELECT *, {contradiction} AS _contradiction FROM ({union}))
         SELECT *,

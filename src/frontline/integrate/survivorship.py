@@ -28,7 +28,6 @@ from frontline.ids.sql import quote_identifier as q
 from frontline.integrate.addresses import address_key_sql
 from frontline.integrate.fields import EntityType, Kind
 from frontline.integrate.sources import SourceSpec
-from frontline.integrate.workspace import has_column
 
 Rule = Literal["priority", "recency", "agreement"]
 RULES: tuple[Rule, ...] = ("priority", "recency", "agreement")
@@ -143,7 +142,6 @@ def survive(
     con.register(priorities, _priorities(specs, entity))
     values = ", ".join(f"{_candidate_value(entity, n)} AS {q(n)}" for n in entity.field_names)
     linked = ", ".join(f"'{o}'" for o in LINKED_OUTCOMES)
-    confidence = "_confidence" if has_column(con, records, "_confidence") else "NULL::DOUBLE"
     key = f"CASE WHEN field = 'address' THEN {address_key_sql('value')} ELSE value END"
     method_rank = "CASE method WHEN 'identifier' THEN 0 WHEN 'review' THEN 1 ELSE 2 END"
     # Ascending: the declared rules, then identifier links, higher confidence (none: an
@@ -166,7 +164,7 @@ def survive(
             UNPIVOT (
                 SELECT _entity_key AS entity_key, _source AS source, _file AS file, _row AS row,
                        _department AS department, _as_of AS as_of, _outcome AS method,
-                       {confidence} AS confidence, {values}
+                       _confidence AS confidence, {values}
                 FROM {q(records)}
                 WHERE _outcome IN ({linked}) AND {_within(only, "_entity_key")}
             ) ON {", ".join(q(n) for n in entity.field_names)}

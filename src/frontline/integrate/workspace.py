@@ -46,15 +46,6 @@ def has_table(con: duckdb.DuckDBPyConnection, table: str) -> bool:
     return bool(rows[0][0])
 
 
-def has_column(con: duckdb.DuckDBPyConnection, table: str, column: str) -> bool:
-    """Whether ``table`` has a column named ``column``."""
-    rows = con.execute(
-        "SELECT count(*) FROM duckdb_columns() WHERE table_name = ? AND column_name = ?",
-        [table, column],
-    ).fetchall()
-    return bool(rows[0][0])
-
-
 # -- what a persistent workspace remembers between runs ---------------------------------------
 
 _SOURCES = "_frontline_sources"
