@@ -3,8 +3,8 @@ with in ``linkage.py --vs-splink``.
 
 Frontline links by identifier first and gives only the residue to Splink. The baseline gives
 *all* person records to Splink as one deduplication, with the same comparisons and blocking rules
-(``frontline.integrate.residue.residue_settings``) and the same training
-(``frontline.integrate.residue.train``): the prior from equal name and birth date (recall 0.8),
+(``frontline.integrate.residue_model.residue_settings``) and the same training
+(``residue_model.train``): the prior from equal name and birth date (recall 0.8),
 *u* from about 2,000,000 random pairs (seed 1), *m* by EM on the pairs with equal birth date and
 then on those with equal pinyin key. (The residue stage trains on at most 10,000 of its residue
 records; Splink alone trains on every record.) Pairs at or above 0.95 are clustered into
@@ -38,7 +38,8 @@ import duckdb
 from splink import DuckDBAPI, SettingsCreator
 
 from frontline.ids.sql import quote_identifier as q
-from frontline.integrate.residue import ResidueSettings, profile_sql, residue_settings, train
+from frontline.integrate.residue import profile_sql
+from frontline.integrate.residue_model import ResidueSettings, residue_settings, train
 
 THRESHOLD = 0.95
 EXCLUDED = ("skipped", "other_source")

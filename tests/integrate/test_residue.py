@@ -10,9 +10,10 @@ import duckdb
 import pytest
 
 from frontline.ids.sql import resident_normalized
-from frontline.integrate import residue
+from frontline.integrate import residue_model
 from frontline.integrate.pipeline import run_integration
-from frontline.integrate.residue import ResidueSettings, link_person_residue, profile_sql
+from frontline.integrate.residue import link_person_residue, profile_sql
+from frontline.integrate.residue_model import ResidueSettings
 from frontline.integrate.sources import load_sources
 from frontline.synth import CityConfig, generate_city
 
@@ -69,7 +70,7 @@ def test_the_one_edit_level_is_exactly_damerau_levenshtein_on_identifiers() -> N
     con.executemany("INSERT INTO p VALUES (?, ?)", pairs)
     differing = con.execute(
         f"SELECT count(*), count(*) FILTER (plain) FROM (SELECT "  # noqa: S608 - module SQL
-        f"coalesce(({residue._ONE_EDIT}), false) AS guarded, "
+        f"coalesce(({residue_model._ONE_EDIT}), false) AS guarded, "
         "coalesce(damerau_levenshtein(id_norm_l, id_norm_r) <= 1, false) AS plain FROM p) "
         "WHERE guarded <> plain OR plain"
     ).fetchall()[0]
@@ -117,7 +118,7 @@ def test_the_pinyin_rule_keeps_pairs_a_date_dwelling_or_identifier_supports(
             "?::VARCHAR AS address_key, ?::VARCHAR AS id_norm",
             [born, dwelling, number],
         )
-    rule = residue._SAME_NAME
+    rule = residue_model._SAME_NAME
     joined = con.execute(f"SELECT count(*) FROM l JOIN r ON {rule}").fetchall()  # noqa: S608
     assert joined == [(1 if kept else 0,)]
 
@@ -210,18 +211,20 @@ def test_u_from_every_pair_when_there_are_fewer_than_asked_for() -> None:
             f"INSERT INTO {table} (unique_id, sex, phone) VALUES (?, ?, ?)",  # noqa: S608
             records,
         )
-    creator = residue.residue_settings()
-    residue._u_probabilities(con, creator, ["residue_side", "reference_side"], ResidueSettings())
+    creator = residue_model.residue_settings()
+    residue_model._u_probabilities(
+        con, creator, ["residue_side", "reference_side"], ResidueSettings()
+    )
     u = {
-        c["output_column_name"]: [lv.get("u_probability") for lv in residue._levels(c)]
-        for c in (residue._as_dict(c) for c in creator.comparisons)  # type: ignore[arg-type]
+        c["output_column_name"]: [lv.get("u_probability") for lv in residue_model._levels(c)]
+        for c in (residue_model._as_dict(c) for c in creator.comparisons)  # type: ignore[arg-type]
     }
     # Sex known on both sides: a-x a-y a-z b-x b-y b-z; equal in a-x, a-y, b-z.
     assert u["sex"] == [3 / 6, 3 / 6]
     # Phones known on both sides: 3 × 3 pairs, equal in a-x and b-w.
     assert u["phone"] == [2 / 9, 7 / 9]
     # No pair has both names: every level unobserved, as Splink leaves it.
-    assert u["name"] == [residue._UNOBSERVED_U] * 4
+    assert u["name"] == [residue_model._UNOBSERVED_U] * 4
     # The identifier comparison's weights are set, not estimated.
     assert u["id_norm"] == [1e-8, 1e-6, 0.999]
 
@@ -231,6 +234,6 @@ def test_training_takes_the_tables_its_link_type_needs() -> None:
 
     api = DuckDBAPI(connection=duckdb.connect())
     with pytest.raises(ValueError, match="two tables"):
-        residue.train(api, ["residue_left"])
+        residue_model.train(api, ["residue_left"])
     with pytest.raises(ValueError, match="one table"):
-        residue.train(api, ["a", "b"], link_type="dedupe_only")
+        residue_model.train(api, ["a", "b"], link_type="dedupe_only")

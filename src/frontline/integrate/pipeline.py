@@ -33,10 +33,10 @@ from frontline.integrate.residue import (
     REVIEW,
     RULE,
     Decision,
-    ResidueSettings,
     link_enterprise_residue,
     link_person_residue,
 )
+from frontline.integrate.residue_model import ResidueSettings
 from frontline.integrate.routing import (
     IDENTIFIER,
     OTHER_SOURCE,
