@@ -1,0 +1,1 @@
+"""Tables of the audit domain, declared on the serving database's `Base`."""

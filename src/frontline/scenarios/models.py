@@ -1,0 +1,1 @@
+"""Tables of the scenarios domain, declared on the serving database's `Base`."""

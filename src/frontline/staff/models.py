@@ -1,0 +1,1 @@
+"""Tables of the staff domain, declared on the serving database's `Base`."""

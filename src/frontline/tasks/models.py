@@ -1,0 +1,1 @@
+"""Tables of the tasks domain, declared on the serving database's `Base`."""
