@@ -8,8 +8,9 @@ entity and field the candidates are ranked by the declared rules, in the declare
 - ``agreement``: the value more sources agree on (addresses compared by their dwelling key,
   see `frontline.integrate.addresses`).
 
-Ties go to records linked by identifier, then by higher link confidence, then to the source key
-and row, so the choice never depends on the order rows were read. The first candidate survives;
+Ties go to records linked by identifier, then by higher link confidence (to five decimals), then
+to the source key, file and row, so the choice never depends on the order rows were read. The
+whole order is packed into one integer per candidate (`frontline.integrate.ranking`). The first candidate survives;
 its provenance — source, department, file, row, as-of date, link method and confidence, how many
 sources agree, how many offered a value and how many distinct values there were — is kept beside
 the value. Keys are written sorted, as the store compares JSON documents as text.
@@ -19,27 +20,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
 
 import duckdb
 import pyarrow as pa
 
 from frontline.ids.sql import quote_identifier as q
+from frontline.integrate import ranking
 from frontline.integrate.addresses import address_key_sql
 from frontline.integrate.fields import EntityType, Kind
+from frontline.integrate.ranking import Rule
 from frontline.integrate.sources import SourceSpec
 
-Rule = Literal["priority", "recency", "agreement"]
 RULES: tuple[Rule, ...] = ("priority", "recency", "agreement")
 
 LINKED_OUTCOMES = ("identifier", "probabilistic", "rule", "review")
 """Outcomes of a record that belongs to an entity."""
-
-_METRIC = {
-    "priority": "priority",
-    "recency": "coalesce(date_diff('day', DATE '1900-01-01', as_of), -1)",
-    "agreement": "agreement",
-}
 
 
 @dataclass(frozen=True)
@@ -74,10 +69,17 @@ def _candidate_value(entity: EntityType, name: str) -> str:
     return f"CAST({column} AS VARCHAR)"
 
 
-def _priorities(specs: Sequence[SourceSpec], entity: EntityType) -> pa.Table:
-    """Each source's priority per field; a ``match_only`` field offers nothing (no row)."""
+def _sources(specs: Sequence[SourceSpec], entity: EntityType) -> pa.Table:
+    """Each source's priority per field and its place among the type's sources (the tie-break
+    and the bit that marks it in a set of sources); a ``match_only`` field offers nothing."""
+    keys = sorted({spec.key for spec in specs if spec.entity == entity.name})
+    if len(keys) > ranking.MAX_SOURCES:
+        raise ValueError(
+            f"{len(keys)} {entity.name} sources: survivorship ranks at most "
+            f"{ranking.MAX_SOURCES} sources of one entity type"
+        )
     rows = [
-        (spec.key, name, mapping.priority)
+        (spec.key, name, mapping.priority, keys.index(spec.key))
         for spec in specs
         if spec.entity == entity.name
         for name, mapping in spec.fields.items()
@@ -88,26 +90,32 @@ def _priorities(specs: Sequence[SourceSpec], entity: EntityType) -> pa.Table:
             "source": pa.array([r[0] for r in rows], pa.string()),
             "field": pa.array([r[1] for r in rows], pa.string()),
             "priority": pa.array([r[2] for r in rows], pa.int32()),
+            "source_index": pa.array([r[3] for r in rows], pa.int32()),
         }
     )
 
 
-def _sort_keys(entity: EntityType, rules: SurvivorshipRules) -> list[str]:
-    """Numeric keys, smallest first wins, ranking a field's candidates by the declared rules
-    (per field when fields declare their own order): each rule's metric, negated."""
-    keys = []
-    for position in range(len(RULES)):
-        cases = []
-        default = rules.order[position] if position < len(rules.order) else None
-        for name in entity.field_names:
-            order = rules.order_of(name)
-            rule = order[position] if position < len(order) else None
-            if rule != default:
-                metric = _METRIC[rule] if rule else "0"
-                cases.append(f"WHEN field = '{name}' THEN {metric}")
-        fallback = _METRIC[default] if default else "0"
-        keys.append(f"-(CASE {' '.join(cases)} ELSE {fallback} END)" if cases else f"-{fallback}")
-    return keys
+def _files(con: duckdb.DuckDBPyConnection, records: str) -> pa.Table:
+    """The records' file names in order, numbered (the tie-break after the source)."""
+    names = [r[0] for r in con.execute(f"SELECT DISTINCT _file FROM {q(records)}").fetchall()]
+    names.sort()
+    if len(names) > ranking.MAX_FILES:
+        raise ValueError(f"{len(names)} files: survivorship ranks at most {ranking.MAX_FILES}")
+    return pa.table(
+        {
+            "file": pa.array(names, pa.string()),
+            "file_index": pa.array(range(len(names)), pa.int32()),
+        }
+    )
+
+
+def _orders(entity: EntityType, rules: SurvivorshipRules) -> dict[str, tuple[Rule, ...]]:
+    """The fields whose rule order is not the default one."""
+    return {
+        name: rules.order_of(name)
+        for name in entity.field_names
+        if rules.order_of(name) != rules.order
+    }
 
 
 def _within(only: str | None, column: str) -> str:
@@ -127,27 +135,24 @@ def survive(
     """Rank the candidates of ``records`` and build the golden records.
 
     Creates ``candidates_<type>`` (one row per entity, field and record offering a value, with
-    its ``compare_key``, ``priority`` and ``agreement``), ``survivors_<type>`` (per entity and
-    field the surviving candidate, with how many sources offered a value and how many distinct
-    values there were) and ``golden_<type>`` (``entity_key``, ``golden_values`` and
-    ``provenance`` as JSON text).
+    its ``compare_key``, ``priority`` and base ``rank``, see `frontline.integrate.ranking`),
+    ``survivors_<type>`` (per entity and field the surviving candidate, with how many sources
+    agree with it, how many offered a value and how many distinct values there were) and
+    ``golden_<type>`` (``entity_key``, ``golden_values`` and ``provenance`` as JSON text).
 
     ``only``: a table of ``entity_key``s; just those entities' rows are rebuilt, in the tables
     an earlier run left (everything is decided per entity, so the result is what a full
     rebuild would give).
     """
     chosen = rules or SurvivorshipRules()
+    orders = _orders(entity, chosen)
     names = {t: q(f"{t}_{entity.name}") for t in ("candidates", "survivors", "golden")}
-    priorities = f"__priorities_{entity.name}"
-    con.register(priorities, _priorities(specs, entity))
+    sources, files = f"__sources_{entity.name}", f"__files_{entity.name}"
+    con.register(sources, _sources(specs, entity))
+    con.register(files, _files(con, records))
     values = ", ".join(f"{_candidate_value(entity, n)} AS {q(n)}" for n in entity.field_names)
     linked = ", ".join(f"'{o}'" for o in LINKED_OUTCOMES)
     key = f"CASE WHEN field = 'address' THEN {address_key_sql('value')} ELSE value END"
-    method_rank = "CASE method WHEN 'identifier' THEN 0 WHEN 'review' THEN 1 ELSE 2 END"
-    # Ascending: the declared rules, then identifier links, higher confidence (none: an
-    # identifier link, first), source, file and row — never the order rows were read in.
-    ties = (method_rank, "coalesce(-confidence, -2.0)", "source", "file", "row")
-    order = "(" + ", ".join([*_sort_keys(entity, chosen), *ties]) + ")"
     build = {}
     for table, name in names.items():
         if only is None:
@@ -157,6 +162,9 @@ def survive(
                 f"DELETE FROM {name} WHERE entity_key IN (SELECT entity_key FROM {q(only)})"
             )
             build[table] = f"INSERT INTO {name}"
+    longest = con.execute(f"SELECT max(_row) FROM {q(records)}").fetchall()[0][0]
+    if longest is not None and longest > ranking.MAX_ROW:
+        raise ValueError(f"a file of more than {ranking.MAX_ROW} rows cannot be ranked")
     con.execute(
         f"""
         {build["candidates"]}
@@ -169,76 +177,73 @@ def survive(
                 WHERE _outcome IN ({linked}) AND {_within(only, "_entity_key")}
             ) ON {", ".join(q(n) for n in entity.field_names)}
             INTO NAME field VALUE value
-        ),
-        keyed AS (
-            SELECT o.*, {key} AS compare_key, p.priority
-            FROM offered o JOIN {q(priorities)} p USING (source, field)
-        ),
-        -- Distinct counts as two plain aggregations: DuckDB's DISTINCT aggregates are slower.
-        agreed AS (
-            SELECT entity_key, field, compare_key, count(*) AS agreement
-            FROM (SELECT DISTINCT entity_key, field, compare_key, source FROM keyed)
-            GROUP BY ALL
         )
-        SELECT k.*, a.agreement
-        FROM keyed k JOIN agreed a USING (entity_key, field, compare_key)
+        SELECT o.entity_key, o.field, o.value, {key} AS compare_key, o.source, o.file, o.row,
+               o.department, o.as_of, o.method, o.confidence, p.priority, p.source_index,
+               {ranking.base_rank(orders, chosen.order)} AS rank
+        FROM offered o JOIN {q(sources)} p USING (source, field) JOIN {q(files)} f USING (file)
         """
     )
-    con.unregister(priorities)
-    # One hash aggregate picks each field's survivor (no sort of all candidates).
+    con.unregister(sources)
+    con.unregister(files)
+    # Two hash aggregates decide everything: per value (its agreeing sources, as a set of
+    # source bits, and its best candidate), then per field (the best value's best candidate).
+    full_rank = ranking.with_agreement("best", "bit_count(mask)", orders, chosen.order)
     candidates = names["candidates"]
     con.execute(
         f"""
         {build["survivors"]}
-        WITH chosen AS (
-            SELECT entity_key, field, arg_min(rowid, {order}) AS winner
+        WITH per_value AS (
+            SELECT entity_key, field, bit_or(CAST(1 AS HUGEINT) << source_index) AS mask,
+                   arg_min(rowid, rank) AS candidate, min(rank) AS best
             FROM {candidates} WHERE {_within(only, "entity_key")}
-            GROUP BY entity_key, field
+            GROUP BY entity_key, field, compare_key
         ),
-        valued AS (
-            SELECT entity_key, field, count(*) AS distinct_values
-            FROM (SELECT DISTINCT entity_key, field, compare_key FROM {candidates}
-                  WHERE {_within(only, "entity_key")})
-            GROUP BY entity_key, field
+        ranked AS (
+            SELECT *, {full_rank} AS full_rank FROM per_value
         ),
-        offering AS (
-            SELECT entity_key, field, count(*) AS sources
-            FROM (SELECT DISTINCT entity_key, field, source FROM {candidates}
-                  WHERE {_within(only, "entity_key")})
+        chosen AS (
+            SELECT entity_key, field, arg_min(candidate, full_rank) AS winner,
+                   arg_min(bit_count(mask), full_rank) AS agreement,
+                   bit_count(bit_or(mask)) AS sources, count(*) AS distinct_values
+            FROM ranked
             GROUP BY entity_key, field
         )
         SELECT c.entity_key, c.field, c.value, c.compare_key, c.source, c.file, c.row,
-               c.department, c.as_of, c.method, c.confidence, c.agreement,
-               o.sources, v.distinct_values
-        FROM chosen w
-        JOIN {candidates} c ON c.rowid = w.winner
-        JOIN valued v ON v.entity_key = w.entity_key AND v.field = w.field
-        JOIN offering o ON o.entity_key = w.entity_key AND o.field = w.field
+               c.department, c.as_of, c.method, c.confidence, w.agreement,
+               w.sources, w.distinct_values
+        FROM chosen w JOIN {candidates} c ON c.rowid = w.winner
         """
     )
     # JSON objects assembled from per-field JSON text, fields in sorted order (as the store
-    # compares documents as text): one plain aggregate per field, which DuckDB can spill to
-    # disk, where an ordered string_agg over a million entities must stay in memory.
+    # compares documents as text): one filtered scan per field joined on the entity, which is
+    # cheaper than a grouping with a conditional aggregate per field, and never sorts.
     provenance = (
         "to_json({'agreeing_sources': agreement, 'as_of': as_of, "
         "'confidence': round(confidence, 4), 'department': department, "
         "'distinct_values': distinct_values, 'file': file, 'method': method, "
         "'row': row, 'source': source, 'sources': sources})"
     )
+    survivors = names["survivors"]
+    fields = sorted(entity.field_names)
+    joins = " ".join(
+        f"""LEFT JOIN (
+            SELECT entity_key, '"{name}":' || to_json(value) AS v{i},
+                   '"{name}":' || {provenance} AS p{i}
+            FROM {survivors} WHERE field = '{name}' AND {_within(only, "entity_key")}
+        ) f{i} USING (entity_key)"""
+        for i, name in enumerate(fields)
+    )
 
-    def document(piece: str) -> str:
-        parts = ", ".join(
-            f"max(CASE WHEN field = '{name}' THEN '\"{name}\":' || {piece} END)"
-            for name in sorted(entity.field_names)
-        )
-        return f"'{{' || concat_ws(',', {parts}) || '}}'"
+    def document(prefix: str) -> str:
+        pieces = ", ".join(f"{prefix}{i}" for i in range(len(fields)))
+        return f"'{{' || concat_ws(',', {pieces}) || '}}'"
 
     con.execute(
         f"""
         {build["golden"]}
-        SELECT entity_key, {document("to_json(value)")} AS golden_values,
-               {document(provenance)} AS provenance
-        FROM {names["survivors"]} WHERE {_within(only, "entity_key")}
-        GROUP BY entity_key
+        SELECT entity_key, {document("v")} AS golden_values, {document("p")} AS provenance
+        FROM (SELECT DISTINCT entity_key FROM {survivors} WHERE {_within(only, "entity_key")})
+        {joins}
         """
     )
