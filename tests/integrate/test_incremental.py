@@ -85,10 +85,18 @@ def workspace_state(
         ).fetchall()
     }
     links = set(con.execute("SELECT * FROM published_links").fetchall())
+    # Every issue the workspace holds (an incremental publish prepares only the touched ones).
     issues = Counter(
         f"{t}|{s}|{r}|{e}|{f}"
         for t, s, r, e, f in con.execute(
-            "SELECT issue_type, source, row, entity_id, field FROM run_issues"
+            """
+            SELECT issue_type, source, row, i.entity_id, field FROM quality_issues x
+            LEFT JOIN (SELECT entity_key, entity_id, 'person' AS entity_type
+                       FROM entity_ids_person
+                       UNION ALL
+                       SELECT entity_key, entity_id, 'enterprise' FROM entity_ids_enterprise) i
+                USING (entity_type, entity_key)
+            """
         ).fetchall()
     )
     return golden, links, issues

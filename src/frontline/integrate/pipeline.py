@@ -393,6 +393,12 @@ def _publish(
         # removes them.
         retiring = any(i.reshaped for i in result.identities.values())
         diff = changed is not None and not retiring and can_publish_changes(con, latest_id)
+        # What the run touched, when every type was judged again only where it changed.
+        scopes = (
+            {n: (f"affected_{n}", f"rejudge_{n}") for n in present}
+            if all(n in result.affected for n in present)
+            else None
+        )
         result.published = publish_run(
             con,
             store,
@@ -401,6 +407,7 @@ def _publish(
             [s.key for s in specs],
             result.summary(specs),
             changed_sources=sorted(changed or ()) if diff else None,
+            scopes=scopes,
         )
         result.incremental_publish = diff
     except BaseException as error:

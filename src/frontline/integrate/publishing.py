@@ -53,16 +53,51 @@ def _ref(unique_id: str) -> RecordRef:
     return RecordRef(source, file, int(row))
 
 
-def _prepare(con: duckdb.DuckDBPyConnection, entity_types: Sequence[str]) -> None:
-    """``run_golden`` and ``run_links``: what this run would publish, with entity ids."""
+def _prepare(
+    con: duckdb.DuckDBPyConnection,
+    entity_types: Sequence[str],
+    scopes: Mapping[str, tuple[str, str]] | None = None,
+    changed_sources: Sequence[str] = (),
+) -> None:
+    """``run_golden``, ``run_links`` and ``run_issues``: what this run would publish, with
+    entity ids.
+
+    ``scopes``: per entity type, the tables of the entities (``entity_key``) and rows
+    (``_source``, ``_file``, ``_row``) an incremental run touched (see `scope`); then only
+    those entities' golden records, the rows of the ``changed_sources`` and the touched rows,
+    and their issues, are prepared — nothing else can differ from the last publish.
+    """
     linked = ", ".join(f"'{o}'" for o in LINKED_OUTCOMES)
-    con.execute(
-        "CREATE OR REPLACE TABLE run_golden AS "
-        + " UNION ALL ".join(
-            f"SELECT i.entity_id, '{kind}' AS entity_type, g.golden_values, g.provenance "
-            f"FROM {q(f'golden_{kind}')} g JOIN {q(f'entity_ids_{kind}')} i USING (entity_key)"
-            for kind in entity_types
+    changed = "list_contains($changed, {})"
+
+    def within(kind: str, what: str) -> str:
+        if scopes is None:
+            return "TRUE"
+        entities, rows = (q(t) for t in scopes[kind])
+        if what == "golden":
+            return f"g.entity_key IN (SELECT entity_key FROM {entities})"
+        if what == "links":
+            return (
+                f"({changed.format('r._source')} OR (r._source, r._file, r._row) IN "
+                f"(SELECT _source, _file, _row FROM {rows}))"
+            )
+        return (
+            f"({changed.format('x.source')} OR x.entity_key IN (SELECT entity_key FROM "
+            f"{entities}) OR (x.source, x.file, x.row) IN (SELECT * FROM {rows}))"
         )
+
+    def create(table: str, selects: Sequence[str]) -> None:
+        sql = f"CREATE OR REPLACE TABLE {table} AS " + " UNION ALL ".join(selects)
+        con.execute(sql, {"changed": list(changed_sources)} if "$changed" in sql else None)
+
+    create(
+        "run_golden",
+        [
+            f"SELECT i.entity_id, '{kind}' AS entity_type, g.golden_values, g.provenance "
+            f"FROM {q(f'golden_{kind}')} g JOIN {q(f'entity_ids_{kind}')} i USING (entity_key) "
+            f"WHERE {within(kind, 'golden')}"
+            for kind in entity_types
+        ],
     )
     selects = []
     for kind in entity_types:
@@ -78,20 +113,21 @@ def _prepare(con: duckdb.DuckDBPyConnection, entity_types: Sequence[str]) -> Non
             FROM {q(records)} r
             LEFT JOIN {q(f"entity_ids_{kind}")} i
                 ON i.entity_key = r._entity_key AND r._outcome IN ({linked})
+            WHERE {within(kind, "links")}
             """
         )
-    con.execute("CREATE OR REPLACE TABLE run_links AS " + " UNION ALL ".join(selects))
-    con.execute(
-        "CREATE OR REPLACE TABLE run_issues AS "
-        + " UNION ALL ".join(
+    create("run_links", selects)
+    create(
+        "run_issues",
+        [
             f"""
             SELECT issue_type, severity, department_key, source, file, row, i.entity_id,
                    field, detail
             FROM {ISSUES} x LEFT JOIN {q(f"entity_ids_{kind}")} i USING (entity_key)
-            WHERE x.entity_type = '{kind}'
+            WHERE x.entity_type = '{kind}' AND {within(kind, "issues")}
             """
             for kind in entity_types
-        )
+        ],
     )
 
 
@@ -116,6 +152,7 @@ def publish_run(
     summary: Mapping[str, object],
     *,
     changed_sources: Sequence[str] | None = None,
+    scopes: Mapping[str, tuple[str, str]] | None = None,
     progress: Progress | None = None,
 ) -> PublishReport:
     """Publish the workspace's entities, golden records, links, issues, scores, events and
@@ -125,10 +162,12 @@ def publish_run(
     Given the sources that changed (see `can_publish_changes`), only the differences from the
     workspace's snapshot of the last publish are written: golden records that changed, the
     links of the changed sources and the links that changed elsewhere, and the issues of those
-    entities and rows. Either way the snapshot then becomes this publish.
+    entities and rows. Either way the snapshot then becomes this publish. With ``scopes`` too
+    (see `_prepare`), only the touched entities and rows are compared.
     """
-    _prepare(con, entity_types)
     diff = changed_sources is not None
+    scoped = scopes if diff and scopes is not None else None
+    _prepare(con, entity_types, scoped, changed_sources or ())
     if diff:
         golden_sql = (
             "SELECT * FROM run_golden EXCEPT SELECT * FROM published_golden ORDER BY entity_id"
@@ -208,8 +247,20 @@ def publish_run(
             )
     # The store now serves exactly this: the snapshot the next incremental publish compares to
     # (renamed, not copied: a million golden records are a few hundred megabytes).
-    for kind in ("golden", "links"):
-        con.execute(f"DROP TABLE IF EXISTS published_{kind}")
-        con.execute(f"ALTER TABLE run_{kind} RENAME TO published_{kind}")
+    if scoped is None:
+        for kind in ("golden", "links"):
+            con.execute(f"DROP TABLE IF EXISTS published_{kind}")
+            con.execute(f"ALTER TABLE run_{kind} RENAME TO published_{kind}")
+    else:
+        con.execute(
+            "DELETE FROM published_golden WHERE entity_id IN (SELECT entity_id FROM run_golden)"
+        )
+        con.execute("INSERT INTO published_golden SELECT * FROM run_golden")
+        con.execute(
+            "DELETE FROM published_links WHERE list_contains(?, source) "
+            "OR (source, file, row) IN (SELECT source, file, row FROM run_links)",
+            [list(changed_sources or ())],
+        )
+        con.execute("INSERT INTO published_links SELECT * FROM run_links")
     remember(con, "published_run", str(run_id))
     return publisher.report

@@ -10,10 +10,11 @@ entity and field the candidates are ranked by the declared rules, in the declare
 
 Ties go to records linked by identifier, then by higher link confidence (to five decimals), then
 to the source key, file and row, so the choice never depends on the order rows were read. The
-whole order is packed into one integer per candidate (`frontline.integrate.ranking`). The first candidate survives;
-its provenance — source, department, file, row, as-of date, link method and confidence, how many
-sources agree, how many offered a value and how many distinct values there were — is kept beside
-the value. Keys are written sorted, as the store compares JSON documents as text.
+whole order is packed into one integer per candidate (`frontline.integrate.ranking`). The first
+candidate survives; its provenance — source, department, file, row, as-of date, link method and
+confidence, how many sources agree, how many offered a value and how many distinct values there
+were — is kept beside the value. Keys are written sorted, as the store compares JSON documents
+as text.
 """
 
 from __future__ import annotations
