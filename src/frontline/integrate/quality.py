@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import duckdb
+import pyarrow as pa
 
 from frontline.ids.sql import quote_identifier as q
 from frontline.integrate.fields import EntityType, Kind
@@ -251,59 +252,113 @@ def measure(
     records: str,
     settings: QualitySettings | None = None,
 ) -> None:
-    """Append the raw counts behind each department's scores for one entity type."""
+    """Append the raw counts behind each department's scores for one entity type: one row per
+    source, in one statement (the comparison with the golden values is one join for all
+    sources)."""
     chosen = settings or QualitySettings()
     stale_before = reference_date(specs) - timedelta(days=chosen.stale_days)
     candidates = q(f"candidates_{entity.name}")
     survivors = q(f"survivors_{entity.name}")
-    for spec in (s for s in specs if s.entity == entity.name):
-        required = [n for n, mapping in spec.fields.items() if not mapping.optional]
-        present = [f"nullif(trim({q(n + '__raw')}), '') IS NOT NULL" for n in spec.fields]
-        valid = [
-            f"({p} AND {_valid_sql(entity, n)})" for p, n in zip(present, spec.fields, strict=True)
+    mine = [s for s in specs if s.entity == entity.name]
+    if not mine:
+        return
+
+    def total(conditions: list[str]) -> str:
+        summed = " + ".join(f"({c})::INT" for c in conditions) or "0"
+        return f"coalesce(sum({summed}), 0)"
+
+    def present(spec: SourceSpec) -> list[str]:
+        return [f"nullif(trim({q(n + '__raw')}), '') IS NOT NULL" for n in spec.fields]
+
+    def valid(spec: SourceSpec) -> list[str]:
+        return [
+            f"({p} AND {_valid_sql(entity, n)})"
+            for p, n in zip(present(spec), spec.fields, strict=True)
         ]
-        complete = [f"nullif(trim({q(n + '__raw')}), '') IS NOT NULL" for n in required]
 
-        def total(conditions: list[str]) -> str:
-            summed = " + ".join(f"({c})::INT" for c in conditions) or "0"
-            return f"coalesce(sum({summed}), 0)"
+    def complete(spec: SourceSpec) -> list[str]:
+        return [
+            f"nullif(trim({q(n + '__raw')}), '') IS NOT NULL"
+            for n, mapping in spec.fields.items()
+            if not mapping.optional
+        ]
 
+    def required(spec: SourceSpec) -> int:
+        return sum(not mapping.optional for mapping in spec.fields.values())
+
+    sources = pa.table(
+        {
+            "source": pa.array([s.key for s in mine], pa.string()),
+            "department_key": pa.array([s.department_key for s in mine], pa.string()),
+            "required": pa.array([required(s) for s in mine], pa.int64()),
+        }
+    )
+    # Each source's counts from a scan filtered to its rows (its mapped fields differ).
+    counted = " UNION ALL ".join(
+        f"""
+        SELECT _source AS source, count(*) AS rows, {total(complete(spec))} AS complete,
+               {total(present(spec))} AS present, {total(valid(spec))} AS valid
+        FROM {q(records)}
+        WHERE _source = {_literal(spec.key)} AND _outcome NOT IN ('skipped', 'other_source')
+        GROUP BY _source
+        """
+        for spec in mine
+    )
+    con.register("__measured_sources", sources)
+    try:
         con.execute(
             f"""
             INSERT INTO {SCORES}
-            WITH rows AS (
-                SELECT _source, _file, _row, _as_of FROM {q(records)}
-                WHERE _source = ? AND _outcome NOT IN ('skipped', 'other_source')
-            ),
-            stale_values AS (
-                SELECT DISTINCT c.source, c.file, c.row FROM {candidates} c
-                JOIN {survivors} g ON g.entity_key = c.entity_key AND g.field = c.field
-                WHERE c.source = ? AND c.compare_key <> g.compare_key AND c.as_of < g.as_of
-            ),
-            offered AS (
-                SELECT count(*) AS offered,
-                       count(*) FILTER (c.compare_key = g.compare_key) AS agreeing
+            WITH counted AS ({counted}),
+            -- The candidates that disagree with their golden value: a join over every
+            -- candidate, made once for all sources.
+            disagreeing AS (
+                SELECT c.source, c.file, c.row, c.field, c.as_of < g.as_of AS older
                 FROM {candidates} c
                 JOIN {survivors} g ON g.entity_key = c.entity_key AND g.field = c.field
-                WHERE c.source = ? AND c.field <> ?
+                WHERE c.compare_key <> g.compare_key
+            ),
+            offered AS (
+                SELECT source, count(*) AS offered FROM {candidates}
+                WHERE field <> $identifier GROUP BY source
+            ),
+            disagreed AS (
+                SELECT source, count(*) AS disagreed FROM disagreeing
+                WHERE field <> $identifier GROUP BY source
+            ),
+            stale_values AS (
+                SELECT DISTINCT source, file, row FROM disagreeing WHERE older
+            ),
+            timely AS (
+                SELECT _source AS source, count(*) AS timely FROM {q(records)}
+                WHERE _outcome NOT IN ('skipped', 'other_source')
+                  AND coalesce(_as_of >= $stale_before, true)
+                  AND (_source, _file, _row) NOT IN (SELECT * FROM stale_values)
+                GROUP BY _source
             )
-            , counted AS (
-                SELECT {total(complete)}, {total(present)}, {total(valid)} FROM {q(records)}
-                WHERE _source = ? AND _outcome NOT IN ('skipped', 'other_source')
-            )
-            SELECT ?, ?, (SELECT count(*) FROM rows),
-                   (SELECT count(*) FROM rows) * ?, counted.*,
-                   (SELECT offered FROM offered), (SELECT agreeing FROM offered),
-                   (SELECT count(*) FROM rows
-                    WHERE coalesce(_as_of >= ?, true)
-                      AND (_source, _file, _row) NOT IN (SELECT * FROM stale_values))
-            FROM counted
+            SELECT s.department_key, $entity, coalesce(c.rows, 0),
+                   coalesce(c.rows, 0) * s.required, coalesce(c.complete, 0),
+                   coalesce(c.present, 0), coalesce(c.valid, 0), coalesce(o.offered, 0),
+                   coalesce(o.offered, 0) - coalesce(d.disagreed, 0), coalesce(t.timely, 0)
+            FROM __measured_sources s
+            LEFT JOIN counted c USING (source)
+            LEFT JOIN offered o USING (source)
+            LEFT JOIN disagreed d USING (source)
+            LEFT JOIN timely t USING (source)
             """,
-            [
-                spec.key, spec.key, spec.key, entity.identifier.name, spec.key,
-                spec.department_key, entity.name, len(required), stale_before,
-            ],
-        )  # fmt: skip
+            {
+                "identifier": entity.identifier.name,
+                "stale_before": stale_before,
+                "entity": entity.name,
+            },
+        )
+    finally:
+        con.unregister("__measured_sources")
+
+
+def _literal(text: str) -> str:
+    """A SQL string literal (source keys are checked identifiers; quotes are doubled anyway)."""
+    return "'" + text.replace("'", "''") + "'"
 
 
 Scores = tuple[str, float, float, float, float, int]
