@@ -5,6 +5,7 @@ own in its `models` module on the same `Base`. Importing this module registers t
 `Base.metadata`, which is what the migrations are compared against.
 """
 
+from frontline.access import models as access
 from frontline.areas import models as areas
 from frontline.audit import models as audit
 from frontline.scenarios import models as scenarios
@@ -14,4 +15,4 @@ from frontline.tasks import models as tasks
 
 metadata = Base.metadata
 
-__all__ = ["areas", "audit", "metadata", "scenarios", "staff", "tasks"]
+__all__ = ["access", "areas", "audit", "metadata", "scenarios", "staff", "tasks"]

@@ -42,7 +42,7 @@ def test_rate_needs_a_value(tmp_path: Path) -> None:
 def test_demo_runs(tmp_path: Path) -> None:
     result = CliRunner().invoke(
         build_app(),
-        ["demo", "--out", str(tmp_path / "demo"), "--persons", "200"],
+        ["demo", "--out", str(tmp_path / "demo"), "--persons", "200", "--no-serve"],
         env={"COLUMNS": "200"},
     )
     assert result.exit_code == 0, result.output
@@ -60,6 +60,10 @@ def test_demo_runs(tmp_path: Path) -> None:
             e.source in line and e.marker in line and e.true_value in line for line in lines
         ), e
     assert (tmp_path / "demo" / "city" / "README.md").is_file()
+    # The platform step: every demo account is shown with the password it was just given.
+    for username in ("admin", "auditor", "clerk", "manager", "steward", "worker"):
+        assert any(line.split()[:1] == [username] and len(line.split()[1]) >= 12 for line in lines)
+    assert "frontline serve --port 8000" in result.output
 
 
 def _digest(folder: Path) -> str:

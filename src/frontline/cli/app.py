@@ -9,7 +9,7 @@ from frontline import __version__
 
 def build_app() -> typer.Typer:
     """Assemble the command tree; nothing is created at import time."""
-    from frontline.cli import demo, ids, integrate, quality, review, synth
+    from frontline.cli import audit, demo, ids, integrate, quality, review, serve, staff, synth
 
     app = typer.Typer(
         name="frontline",
@@ -32,6 +32,9 @@ def build_app() -> typer.Typer:
     integrate.register(app)
     quality.register(app)
     review.register(app)
+    serve.register(app)
+    staff.register(app)
+    audit.register(app)
     return app
 
 

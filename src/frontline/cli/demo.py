@@ -1,4 +1,4 @@
-"""`frontline demo`: the main job on the embedded default."""
+"""`frontline demo`: the whole loop on the embedded default, then the service."""
 
 from __future__ import annotations
 
@@ -10,9 +10,15 @@ from rich.console import Console
 from rich.markup import escape
 
 from frontline.cli import integrate
+from frontline.cli.platform_setup import Deployment, set_up, show_accounts
+from frontline.cli.serve import run_service
 from frontline.cli.synth import run, show_examples
 from frontline.quality.report import load_report, write_report
+from frontline.settings import Settings
+from frontline.store import create_engine_for
 from frontline.synth import CityConfig
+
+EXAMPLES = Path("examples/city")
 
 
 def register(app: typer.Typer) -> None:
@@ -22,16 +28,22 @@ def register(app: typer.Typer) -> None:
         persons: Annotated[int, typer.Option(min=10, help="Persons in the demo city.")] = 5000,
         sources: Annotated[
             Path, typer.Option(help="Source descriptions of the city's departments.")
-        ] = Path("examples/city/sources"),
+        ] = EXAMPLES / "sources",
+        serve: Annotated[
+            bool, typer.Option(help="Start the service at the end (stop it with Ctrl-C).")
+        ] = True,
+        port: Annotated[int, typer.Option(min=1, max=65535, help="Port of the service.")] = 8000,
     ) -> None:
         """Run the demo: generate a synthetic city, integrate its departments' data into the
-        store, and write the data quality report."""
+        store, write the data quality report, load grids, scenarios, staff and tasks, and start
+        the service."""
         console = Console()
         console.rule("Frontline demo / 演示")
         console.print(
             "Step 1. A synthetic district with nine department datasets / 第一步：生成合成城市"
         )
-        report = run(CityConfig(persons=persons, seed=7), out / "city", console)
+        config = CityConfig(persons=persons, seed=7)
+        report = run(config, out / "city", console)
         show_examples(report, console)
         console.print(
             "Every row of every file is listed in truth/source_rows.parquet with its true entity "
@@ -49,4 +61,29 @@ def register(app: typer.Typer) -> None:
         html_path, json_path = write_report(load_report(database), out / "quality")
         console.print(f"report 报告: {escape(str(html_path))}")
         console.print(f"data 数据: {escape(str(json_path))}")
-        console.print("Next / 下一步: frontline review list --database " + database)
+        console.print(
+            "Review uncertain links / 人工核对: frontline review list --database " + database
+        )
+        console.print()
+        console.print(
+            "Step 4. Grids, scenarios, staff and tasks / 第四步：网格、服务事项、人员与工单"
+        )
+        settings = Settings(database_url=database, data_dir=out, environment="embedded")
+        engine = create_engine_for(database)
+        try:
+            deployment = Deployment(EXAMPLES / "scenarios", EXAMPLES / "staff.yaml")
+            key_file = settings.audit_key_file or out / "audit-signing.key"
+            passwords = set_up(
+                engine, deployment, out / "city" / "areas", key_file, config.as_of, console
+            )
+            show_accounts(engine, passwords, console)
+        finally:
+            engine.dispose()
+        console.print()
+        console.print("Step 5. The service / 第五步：启动服务")
+        if serve:
+            run_service(settings, "127.0.0.1", port, console)
+        else:
+            console.print(
+                f"Start it with / 启动服务: frontline serve --port {port} --database {database}"
+            )

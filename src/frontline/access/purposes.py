@@ -1,0 +1,98 @@
+"""What a read of personal data is for: an assigned task, a counter service, a break-glass grant.
+
+A purpose is always stated by the reader; the policy then checks it against the facts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+PurposeKind = Literal["task", "counter", "break_glass"]
+
+OPEN_TASK_STATES = frozenset({"assigned", "in_progress"})
+"""Task states in which the assignee reads the subject (an open task has no assignee yet)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    """A person or enterprise of the thematic store, by entity id (`P000001234`)."""
+
+    type: str
+    id: str
+
+
+@dataclass(frozen=True, slots=True)
+class TaskFacts:
+    """What the policy needs to know about a task, as the tasks store holds it.
+
+    The access package does not read the tasks domain's tables: the caller loads the task
+    (`frontline.tasks`) and hands its facts over; the policy trusts none of the reader's claims.
+    """
+
+    task_id: int
+    reference: str
+    scenario_key: str
+    scenario_version: int
+    subject: Subject
+    assignee_id: int | None
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class TaskPurpose:
+    """Reading the subject of a task assigned to the reader."""
+
+    task: TaskFacts
+
+    @property
+    def kind(self) -> PurposeKind:
+        """`task`."""
+        return "task"
+
+    @property
+    def reference(self) -> str:
+        """The task's readable reference."""
+        return self.task.reference
+
+
+@dataclass(frozen=True, slots=True)
+class CounterPurpose:
+    """A window clerk serving the person in front of them, for a stated counter scenario."""
+
+    scenario_key: str
+
+    @property
+    def kind(self) -> PurposeKind:
+        """`counter`."""
+        return "counter"
+
+    @property
+    def reference(self) -> str:
+        """The counter scenario's key."""
+        return self.scenario_key
+
+
+@dataclass(frozen=True, slots=True)
+class BreakGlassPurpose:
+    """Emergency access under the reader's own break-glass grant."""
+
+    grant_id: int
+
+    @property
+    def kind(self) -> PurposeKind:
+        """`break_glass`."""
+        return "break_glass"
+
+    @property
+    def reference(self) -> str:
+        """The grant's reference, `BG000042`."""
+        return grant_reference(self.grant_id)
+
+
+Purpose = TaskPurpose | CounterPurpose | BreakGlassPurpose
+
+
+def grant_reference(grant_id: int) -> str:
+    """A break-glass grant's readable reference: `BG000042`."""
+    return f"BG{grant_id:06d}"

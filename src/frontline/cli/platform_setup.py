@@ -1,0 +1,85 @@
+"""The demo's platform step: areas and grids, scenarios, staff, the audit key and tasks.
+
+Everything here is idempotent, so running the demo again over the same folder changes
+nothing but the demo accounts' passwords (issued afresh each time, shown once).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from rich.console import Console
+from rich.markup import escape
+from sqlalchemy import Engine
+
+from frontline.areas import load_areas, place_subjects
+from frontline.audit.keys import generate_key_file, read_signer
+from frontline.scenarios import load_scenarios, register_scenarios
+from frontline.staff import accounts
+from frontline.store import write_transaction
+from frontline.tasks.demo import seed_demo_tasks
+
+
+@dataclass(frozen=True)
+class Deployment:
+    """The folders a deployment keeps its declarations in."""
+
+    scenarios: Path
+    staff: Path
+
+
+def audit_key(path: Path) -> None:
+    """Make the audit checkpoint signing key at ``path`` unless there is one."""
+    if not path.exists():
+        generate_key_file(path)
+
+
+def set_up(
+    engine: Engine,
+    deployment: Deployment,
+    areas_folder: Path,
+    key_file: Path,
+    as_of: date,
+    console: Console,
+) -> dict[str, str]:
+    """Load the areas and place the residents, register the scenarios, load the staff and seed
+    the demo's tasks; return the staff's initial passwords (username → password)."""
+    audit_key(key_file)
+    signer = read_signer(key_file)
+    with write_transaction(engine) as connection:
+        imported = load_areas(connection, areas_folder, as_of=as_of)
+        placed = place_subjects(connection)
+        registered = register_scenarios(connection, load_scenarios(deployment.scenarios))
+        staff = accounts.apply_staff_file(connection, accounts.load_staff_file(deployment.staff))
+        passwords = accounts.issue_initial_passwords(connection, reset=True)
+        tasks = seed_demo_tasks(connection, today=as_of, signer=signer)
+    grids = sum(1 for _ in imported.grids_opened)
+    console.print(
+        f"网格 grids: {grids} opened 新建; 居民 residents: {placed.placed_total:,} of "
+        f"{placed.subjects:,} placed in a grid 已落入网格"
+        + (f" (unplaced 未落格: {placed.unplaced})" if placed.unplaced else "")
+    )
+    console.print(
+        f"服务事项 scenarios: {len(registered.added)} registered 新登记, "
+        f"{len(registered.unchanged)} unchanged 未变; 人员 staff: {len(staff.staff_added)} added "
+        f"新增; 工单 tasks: {sum(tasks.created.values())} created 新建, {tasks.assigned} "
+        f"assigned 已派发"
+    )
+    return passwords
+
+
+def show_accounts(engine: Engine, passwords: dict[str, str], console: Console) -> None:
+    """The demo accounts, one per role, with the passwords just issued (one line each, so a
+    narrow terminal never cuts a password short)."""
+    with engine.connect() as connection:
+        members = accounts.list_staff(connection)
+    console.print("演示账号 demo accounts (passwords shown once 密码仅显示一次):")
+    for member in members:
+        roles = ", ".join(f"{r.label_zh} {r.value}" for r in sorted(member.roles))
+        console.print(
+            f"  {escape(member.username):<8} {escape(passwords.get(member.username, '—'))}  "
+            f"[dim]{escape(roles)} · {escape(member.department)} · {escape(member.area)}[/dim]",
+            soft_wrap=True,
+        )

@@ -1,0 +1,167 @@
+"""The registry of scenario versions in the serving database.
+
+Versions are immutable: registering a key and version again with the same content changes
+nothing, with other content is refused — a change needs a new version, which then supersedes
+the older ones for new work while tasks keep the version they were created under.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import Connection, func, insert, select
+
+from frontline.scenarios.loader import DeclaredScenario
+from frontline.scenarios.models import ScenarioVersion
+from frontline.scenarios.spec import Scenario
+from frontline.store.base import utc_now
+
+
+class ScenarioConflictError(ValueError):
+    """A registration that would change a registered version or go back in versions."""
+
+
+@dataclass(frozen=True)
+class RegisteredScenario:
+    """A scenario version as registered: the declaration and where it came from."""
+
+    scenario: Scenario
+    digest: str
+    file: str | None
+    file_digest: str | None
+    registered_at: datetime
+
+
+@dataclass
+class RegisterReport:
+    """What a registration did, as (key, version) pairs."""
+
+    added: list[tuple[str, int]] = field(default_factory=list)
+    unchanged: list[tuple[str, int]] = field(default_factory=list)
+
+
+def register_scenarios(
+    connection: Connection,
+    scenarios: Iterable[DeclaredScenario | Scenario],
+    *,
+    now: datetime | None = None,
+) -> RegisterReport:
+    """Register scenario versions, in the caller's transaction (on SQLite take the write lock
+    first: `frontline.store.write_transaction`).
+
+    Raises `ScenarioConflictError` — and registers nothing, when the caller rolls back — for a
+    registered version with different content, or a new version below the latest one.
+    """
+    items = [
+        s if isinstance(s, DeclaredScenario) else DeclaredScenario(s, "", "") for s in scenarios
+    ]
+    items.sort(key=lambda d: (d.scenario.key, d.scenario.version))
+    report = RegisterReport()
+    when = now or utc_now()
+    for item in items:
+        scenario = item.scenario
+        identity = (scenario.key, scenario.version)
+        existing = connection.execute(
+            select(ScenarioVersion.digest).where(
+                ScenarioVersion.key == scenario.key, ScenarioVersion.version == scenario.version
+            )
+        ).scalar_one_or_none()
+        if existing is not None:
+            if existing != scenario.digest():
+                raise ScenarioConflictError(
+                    f"scenario {scenario.key} version {scenario.version} is already registered "
+                    f"with other content; a registered version never changes, so declare "
+                    f"version {_latest(connection, scenario.key) + 1} for the change"
+                )
+            report.unchanged.append(identity)
+            continue
+        latest = _latest(connection, scenario.key)
+        if scenario.version < latest:
+            raise ScenarioConflictError(
+                f"scenario {scenario.key} version {scenario.version} is older than the "
+                f"registered version {latest}; declare version {latest + 1} instead"
+            )
+        connection.execute(
+            insert(ScenarioVersion).values(
+                key=scenario.key,
+                version=scenario.version,
+                name=scenario.name,
+                name_en=scenario.name_en,
+                department=scenario.department,
+                entity_type=scenario.entity_type,
+                counter=scenario.counter,
+                declaration=scenario.declaration(),
+                digest=scenario.digest(),
+                file=item.file or None,
+                file_digest=item.file_digest or None,
+                registered_at=when,
+            )
+        )
+        report.added.append(identity)
+    return report
+
+
+def _latest(connection: Connection, key: str) -> int:
+    query = select(func.max(ScenarioVersion.version)).where(ScenarioVersion.key == key)
+    return connection.execute(query).scalar_one_or_none() or 0
+
+
+def scenario_version(connection: Connection, key: str, version: int) -> Scenario | None:
+    """The registered ``version`` of scenario ``key``, or None."""
+    query = select(ScenarioVersion.declaration).where(
+        ScenarioVersion.key == key, ScenarioVersion.version == version
+    )
+    declaration = connection.execute(query).scalar_one_or_none()
+    return None if declaration is None else Scenario.model_validate(declaration)
+
+
+def current_scenario(connection: Connection, key: str) -> Scenario | None:
+    """The latest registered version of scenario ``key``, or None."""
+    query = (
+        select(ScenarioVersion.declaration)
+        .where(ScenarioVersion.key == key)
+        .order_by(ScenarioVersion.version.desc())
+        .limit(1)
+    )
+    declaration = connection.execute(query).scalar_one_or_none()
+    return None if declaration is None else Scenario.model_validate(declaration)
+
+
+def list_scenarios(
+    connection: Connection, *, department: str | None = None, counter: bool | None = None
+) -> list[Scenario]:
+    """The latest version of every scenario (of one department, or counter ones), by key."""
+    latest = (
+        select(ScenarioVersion.key, func.max(ScenarioVersion.version).label("version"))
+        .group_by(ScenarioVersion.key)
+        .subquery()
+    )
+    query = select(ScenarioVersion.declaration).join(
+        latest,
+        (ScenarioVersion.key == latest.c.key) & (ScenarioVersion.version == latest.c.version),
+    )
+    if department is not None:
+        query = query.where(ScenarioVersion.department == department)
+    if counter is not None:
+        query = query.where(ScenarioVersion.counter == counter)
+    rows = connection.execute(query.order_by(ScenarioVersion.key)).scalars()
+    return [Scenario.model_validate(declaration) for declaration in rows]
+
+
+def scenario_history(connection: Connection, key: str) -> list[RegisteredScenario]:
+    """Every registered version of scenario ``key``, oldest first."""
+    query = (
+        select(ScenarioVersion).where(ScenarioVersion.key == key).order_by(ScenarioVersion.version)
+    )
+    return [
+        RegisteredScenario(
+            Scenario.model_validate(row.declaration),
+            row.digest,
+            row.file,
+            row.file_digest,
+            row.registered_at,
+        )
+        for row in connection.execute(query)
+    ]

@@ -1,0 +1,1 @@
+"""The management console (/console): server-rendered pages in the shell of `pages`."""
