@@ -64,6 +64,10 @@ MESSAGES = {
         "完整：{events} 条事件全部通过，第 1 至 {proven} 条由签名检查点证明。",
         "Intact: all {events} events pass; 1 to {proven} are proven by signed checkpoints.",
     ),
+    "access.audit.ok_unsigned": Text(
+        "完整：{events} 条事件的哈希链全部通过；还没有签名检查点，链尾尚无签名证明。",
+        "Intact: all {events} events' hash links pass; no signed checkpoint proves them yet.",
+    ),
     "access.audit.broken": Text(
         "发现问题：从第 {seq} 条起审计日志不完整。", "Problems found: the log breaks at seq {seq}."
     ),
