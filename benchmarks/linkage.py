@@ -179,6 +179,11 @@ def city_benchmark(
         "stage_seconds": result.seconds,
         "peak_rss_mb": peak,
         "published": result.published.rows if result.published else None,
+        "store_seconds": (
+            {k: round(v, 2) for k, v in result.published.seconds.items()}
+            if result.published
+            else None
+        ),
     }
     if with_splink:
         alone = vs_splink(con, scratch)
