@@ -89,6 +89,7 @@ def test_an_auditor_verifies_the_chain_and_prints_a_citizens_report(
     page.click("text=立即验证")
     page.wait_for_load_state()
     assert page.locator("text=完整").first.is_visible()
+    assert page.locator("text=验证人 测试auditor").is_visible()  # by name, not by staff id
     page.screenshot(path=shots / "audit-zh.png", full_page=True)
     page.goto(f"{read_server}/console/access-report")
     page.fill("#id_number", PEOPLE[SUBJECT][0])

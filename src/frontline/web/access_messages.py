@@ -71,7 +71,7 @@ MESSAGES = {
     "access.audit.broken": Text(
         "发现问题：从第 {seq} 条起审计日志不完整。", "Problems found: the log breaks at seq {seq}."
     ),
-    "access.audit.verified_by": Text("验证人 {actor}，{at}", "by staff {actor}, {at}"),
+    "access.audit.verified_by": Text("验证人 {actor}，{at}", "by {actor}, {at}"),
     "access.audit.verify": Text("立即验证", "Verify now"),
     "access.audit.verify_hint": Text(
         "逐条重新计算全部哈希并核对检查点签名；一百万条事件约需数秒。",

@@ -10,12 +10,14 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Form, Path, Request
+from sqlalchemy import Connection
 from starlette.responses import Response
 
 from frontline.access.break_glass import BreakGlassError, list_grants, review_grant
-from frontline.access.chain_status import chain_status, verify_and_record
+from frontline.access.chain_status import ChainStatus, chain_status, verify_and_record
 from frontline.access.citizen_report import InvalidIdNumber, OutOfScope, citizen_report
 from frontline.audit import PROBLEM_KINDS
+from frontline.staff.accounts import get_staff
 from frontline.web.access_messages import MESSAGES
 from frontline.web.access_problems import break_glass_problem
 from frontline.web.audit_signer import AuditSignerDep
@@ -81,7 +83,12 @@ def router() -> APIRouter:
         """The chain's head, newest checkpoints and last verification; a verify button."""
         status = chain_status(connection)
         return pages.render(
-            request, "access/audit.html", user=user, chain=status, kinds=PROBLEM_KINDS
+            request,
+            "access/audit.html",
+            user=user,
+            chain=status,
+            kinds=PROBLEM_KINDS,
+            verifier=_verifier(connection, status),
         )
 
     @console.post("/audit/verify")
@@ -196,3 +203,12 @@ def feature() -> Feature:
         ),
         messages=MESSAGES,
     )
+
+
+def _verifier(connection: Connection, status: ChainStatus) -> str | None:
+    """Who ran the last verification, by name (the event records the staff id)."""
+    last = status.last_verification
+    if last is None or last.actor_id is None:
+        return None
+    account = get_staff(connection, int(last.actor_id)) if last.actor_id.isdigit() else None
+    return account.display_name if account is not None else last.actor_id
