@@ -24,15 +24,13 @@ import json
 import statistics
 import tempfile
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import psycopg
-from psycopg import sql
 from sqlalchemy.engine import make_url
 
+import store
 from frontline.audit import (
     EventDraft,
     append,
@@ -67,24 +65,13 @@ def draft(i: int) -> EventDraft:
 
 @contextmanager
 def database(url: str | None) -> Iterator[str]:
-    """A URL of an empty database: a temporary SQLite file or a fresh PostgreSQL schema."""
-    if url is None or make_url(url).get_backend_name() == "sqlite":
-        with tempfile.TemporaryDirectory() as folder:
-            yield url or f"sqlite:///{Path(folder) / 'audit.db'}"
+    """A URL of an empty database: a temporary SQLite file (or the SQLite ``url`` given) or a
+    fresh schema of the PostgreSQL ``url``."""
+    if url is not None and make_url(url).get_backend_name() == "sqlite":
+        yield url
         return
-    schema = f"bench_{uuid.uuid4().hex[:12]}"
-    admin = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema)))
-    try:
-        yield (
-            make_url(url)
-            .update_query_dict({"options": f"-csearch_path={schema}"})
-            .render_as_string(hide_password=False)
-        )
-    finally:
-        with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(schema)))
+    with store.database("sqlite" if url is None else "postgresql", url or "") as made:
+        yield made
 
 
 def measure_once(args: argparse.Namespace, drafts: list[EventDraft]) -> dict[str, float]:

@@ -37,35 +37,17 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
-import psycopg
-from psycopg import sql
 from rich.console import Console
-from sqlalchemy.engine import make_url
+
+import store
 
 ROOT = Path(__file__).parents[1]
 EXAMPLES = ROOT / "examples" / "city"
 DEFAULT_DATABASE = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-
-
-@contextlib.contextmanager
-def fresh_schema(url: str) -> Iterator[str]:
-    """A new schema in the database at ``url``; yields a URL whose search path is that schema."""
-    schema = f"bench_{uuid.uuid4().hex[:12]}"
-    admin_url = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema)))
-    try:
-        scoped = make_url(url).update_query_dict({"options": f"-csearch_path={schema}"})
-        yield scoped.render_as_string(hide_password=False)
-    finally:
-        with psycopg.connect(admin_url, autocommit=True) as admin:
-            admin.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(schema)))
 
 
 def seed(url: str, persons: int, folder: Path) -> dict[str, str]:
@@ -247,7 +229,10 @@ def main() -> None:
     if args.serve:
         serve(args.serve[0], args.serve[1], int(args.serve[2]))
         return
-    with tempfile.TemporaryDirectory() as scratch, fresh_schema(args.database) as url:
+    with (
+        tempfile.TemporaryDirectory() as scratch,
+        store.database("postgresql", args.database) as url,
+    ):
         folder = Path(scratch)
         passwords = seed(url, args.persons, folder)
         port = free_port()
