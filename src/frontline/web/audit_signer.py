@@ -54,7 +54,7 @@ def load_app_signer(settings: Settings) -> Ed25519Signer:
 AuditSignerDep = Annotated[Ed25519Signer, Depends(get_signer)]
 
 
-def get_writer(request: Request) -> AuditWriter | None:
+async def get_writer(request: Request) -> AuditWriter | None:
     """The app's batching audit writer (PostgreSQL; made at start-up), or None: then reads
     append in their own transaction."""
     writer: AuditWriter | None = getattr(request.app.state, "audit_writer", None)

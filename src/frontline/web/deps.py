@@ -32,30 +32,33 @@ _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 bearer = HTTPBearer(auto_error=False, description="An access token from /api/v1/auth/sign-in.")
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     """The app's settings."""
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_engine(request: Request) -> Engine:
+async def get_engine(request: Request) -> Engine:
     """The app's database engine."""
     engine: Engine = request.app.state.engine
     return engine
 
 
-def get_now(request: Request) -> datetime:
+async def get_now(request: Request) -> datetime:
     """The request's time (the app's clock; tests set their own)."""
     clock: Callable[[], datetime] = request.app.state.clock
     return clock()
 
 
-def get_session_settings(request: Request) -> sessions.SessionSettings:
+async def get_session_settings(request: Request) -> sessions.SessionSettings:
     """The sign-in session rules derived from the settings."""
     found: sessions.SessionSettings = request.app.state.session_settings
     return found
 
 
+# The dependencies that only read the app's state are coroutines: FastAPI runs a plain
+# function dependency in a worker thread, and a hop to a thread and back for an attribute
+# read costs more than the read.
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 EngineDep = Annotated[Engine, Depends(get_engine)]
 NowDep = Annotated[datetime, Depends(get_now)]

@@ -170,7 +170,7 @@ class Pages:
             )
 
 
-def get_pages(request: Request) -> Pages:
+async def get_pages(request: Request) -> Pages:
     """The app's console renderer."""
     pages: Pages = request.app.state.pages
     return pages
