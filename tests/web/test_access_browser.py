@@ -6,15 +6,12 @@ FRONTLINE_SCREENSHOTS=docs/screenshots .venv/bin/pytest -m browser tests/web -k 
 
 from __future__ import annotations
 
-import socket
-import threading
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from playwright.sync_api import Browser
 from sqlalchemy import Engine
 
@@ -24,7 +21,7 @@ from frontline.tasks import assign_task, create_task
 from frontline.web import create_app
 from tests.access.world import PEOPLE, build_world
 from tests.web.conftest import PASSWORD, SESSION_SETTINGS, add_members, settings_for
-from tests.web.test_browser import CHROMIUM, DESKTOP, _fits, _offline, browser, shots
+from tests.web.test_browser import CHROMIUM, DESKTOP, _fits, _offline, browser, serving, shots
 
 __all__ = ["browser", "shots"]  # fixtures used by the tests below
 pytestmark = [
@@ -50,28 +47,14 @@ def read_server(engine: Engine, database_url: str, tmp_path: Path) -> Iterator[s
     app = create_app(
         settings_for(database_url, tmp_path / "var"), session_settings=SESSION_SETTINGS
     )
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    service = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=service.run, daemon=True)
-    thread.start()
-    for _ in range(200):
-        if service.started:
-            break
-        threading.Event().wait(0.05)
-    assert service.started, "uvicorn did not start"
-    base = f"http://127.0.0.1:{port}"
-    with httpx.Client(base_url=base) as client:
+    with serving(app) as base, httpx.Client(base_url=base) as client:
         signed = client.post(
             "/api/v1/auth/sign-in", json={"username": "worker", "password": PASSWORD}
         ).json()
         bearer = {"Authorization": f"Bearer {signed['access_token']}"}
         read = client.get(f"/api/v1/tasks/T{task:08d}/subject", headers=bearer)
         assert read.status_code == 200, read.text
-    yield base
-    service.should_exit = True
-    thread.join(timeout=10)
+        yield base
 
 
 def test_an_auditor_verifies_the_chain_and_prints_a_citizens_report(

@@ -11,10 +11,12 @@ import os
 import socket
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 import uvicorn
+from fastapi import FastAPI
 from playwright.sync_api import (
     Browser,
     ConsoleMessage,
@@ -64,6 +66,13 @@ def server(engine: Engine, database_url: str, tmp_path: Path) -> Iterator[str]:
     app = create_app(
         settings_for(database_url, tmp_path / "var"), session_settings=SESSION_SETTINGS
     )
+    with serving(app) as base:
+        yield base
+
+
+@contextmanager
+def serving(app: FastAPI) -> Iterator[str]:
+    """`app` on uvicorn, on a free port, in a thread; its base URL until the block ends."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -75,9 +84,11 @@ def server(engine: Engine, database_url: str, tmp_path: Path) -> Iterator[str]:
             break
         threading.Event().wait(0.05)
     assert service.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}"
-    service.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        service.should_exit = True
+        thread.join(timeout=10)
 
 
 def _offline(page: Page, base: str) -> list[str]:

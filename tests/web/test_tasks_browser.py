@@ -5,13 +5,10 @@ FRONTLINE_SCREENSHOTS=docs/screenshots .venv/bin/pytest -m browser tests/web -k 
 
 from __future__ import annotations
 
-import socket
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 from playwright.sync_api import Browser
 from sqlalchemy import Engine
 
@@ -20,7 +17,16 @@ from frontline.tasks import assign_task, create_tasks
 from frontline.web import create_app
 from tests.tasks.factories import DUE, GRID_A, GRID_B, World, build_world
 from tests.web.conftest import PASSWORD, SESSION_SETTINGS, settings_for
-from tests.web.test_browser import CHROMIUM, DESKTOP, PHONE, _fits, _offline, browser, shots
+from tests.web.test_browser import (
+    CHROMIUM,
+    DESKTOP,
+    PHONE,
+    _fits,
+    _offline,
+    browser,
+    serving,
+    shots,
+)
 
 __all__ = ["browser", "shots"]  # fixtures used by the tests below
 pytestmark = [
@@ -52,20 +58,8 @@ def tasks_server(engine: Engine, database_url: str, tmp_path: Path) -> Iterator[
     app = create_app(
         settings_for(database_url, tmp_path / "var"), session_settings=SESSION_SETTINGS
     )
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    service = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=service.run, daemon=True)
-    thread.start()
-    for _ in range(200):
-        if service.started:
-            break
-        threading.Event().wait(0.05)
-    assert service.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}", world
-    service.should_exit = True
-    thread.join(timeout=10)
+    with serving(app) as base:
+        yield base, world
 
 
 def test_a_manager_filters_and_bulk_assigns_tasks(
