@@ -53,6 +53,7 @@ DEFAULT_DATABASE = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 def seed(url: str, persons: int, folder: Path) -> dict[str, str]:
     """The demo's store at ``url``: city, integration, areas, scenarios, staff, tasks; returns
     the staff's passwords."""
+    from frontline.audit import generate_key_file
     from frontline.cli.platform_setup import Deployment, set_up
     from frontline.integrate.pipeline import run_integration
     from frontline.integrate.sources import load_sources
@@ -70,7 +71,7 @@ def seed(url: str, persons: int, folder: Path) -> dict[str, str]:
             engine,
             deployment,
             folder / "city" / "areas",
-            folder / "audit-signing.key",
+            generate_key_file(folder / "audit-signing.key"),  # the server's key
             config.as_of,
             Console(quiet=True),
         )

@@ -17,6 +17,7 @@ from frontline.quality.report import load_report, write_report
 from frontline.settings import Settings
 from frontline.store import create_engine_for
 from frontline.synth import CityConfig
+from frontline.web.audit_signer import load_app_signer
 
 EXAMPLES = Path("examples/city")
 
@@ -72,9 +73,10 @@ def register(app: typer.Typer) -> None:
         engine = create_engine_for(database)
         try:
             deployment = Deployment(EXAMPLES / "scenarios", EXAMPLES / "staff.yaml")
-            key_file = settings.audit_key_file or out / "audit-signing.key"
+            # The key the service will sign its checkpoints with (made here the first time).
+            signer = load_app_signer(settings)
             passwords = set_up(
-                engine, deployment, out / "city" / "areas", key_file, config.as_of, console
+                engine, deployment, out / "city" / "areas", signer, config.as_of, console
             )
             show_accounts(engine, passwords, console)
         finally:

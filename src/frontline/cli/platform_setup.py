@@ -15,7 +15,7 @@ from rich.markup import escape
 from sqlalchemy import Engine
 
 from frontline.areas import load_areas, place_subjects
-from frontline.audit.keys import generate_key_file, read_signer
+from frontline.audit import Signer
 from frontline.scenarios import load_scenarios, register_scenarios
 from frontline.staff import accounts
 from frontline.store import write_transaction
@@ -30,24 +30,17 @@ class Deployment:
     staff: Path
 
 
-def audit_key(path: Path) -> None:
-    """Make the audit checkpoint signing key at ``path`` unless there is one."""
-    if not path.exists():
-        generate_key_file(path)
-
-
 def set_up(
     engine: Engine,
     deployment: Deployment,
     areas_folder: Path,
-    key_file: Path,
+    signer: Signer,
     as_of: date,
     console: Console,
 ) -> dict[str, str]:
     """Load the areas and place the residents, register the scenarios, load the staff and seed
-    the demo's tasks; return the staff's initial passwords (username → password)."""
-    audit_key(key_file)
-    signer = read_signer(key_file)
+    the demo's tasks (their transitions audited and checkpointed with `signer`); return the
+    staff's initial passwords (username → password)."""
     with write_transaction(engine) as connection:
         imported = load_areas(connection, areas_folder, as_of=as_of)
         placed = place_subjects(connection)
