@@ -14,8 +14,10 @@ REFERENCE = r"^T[0-9]{8,}$"
 ENTITY_ID = r"^[A-Z]{1,8}[0-9]{9,}$"
 AREA_CODE = r"^[0-9]{6}([0-9]{6}([0-9]{3})?)?$"
 SCENARIO_KEY = r"^[a-z][a-z0-9_]*$"
-NOTE = r"\S"
-"""A note says something: at least one character that is not a space."""
+# At least one character that is neither whitespace nor a control character: Python's
+# `str.strip`, which the services apply, also removes U+001C–U+001F and U+0085, which JSON
+# Schema's `\S` would let through (a note of only those would pass the spec and be refused).
+NOTE = r"[^\s\x00-\x1f\x7f-\x9f]"
 BULK_LIMIT = 1000
 
 
