@@ -12,7 +12,7 @@ from types import MappingProxyType
 import numpy as np
 
 from frontline.names.homophones import homophone_table
-from frontline.names.pinyin import name_pinyin
+from frontline.names.pinyin import name_key, name_pinyin
 from frontline.names.script import MIDDLE_DOT, canonical_name, to_traditional
 from frontline.names.surnames import split_name
 
@@ -27,7 +27,8 @@ def _pick(rng: np.random.Generator, options: tuple[str, ...] | list[str]) -> str
 
 
 def homophone(name: str, rng: np.random.Generator) -> str | None:
-    """Replace one given-name character by a same-sounding one (丽 → 莉); None if none has one."""
+    """Replace one given-name character by a same-sounding one (丽 → 莉), so that the name's
+    pinyin key stays the same; None if no character has one."""
     text = canonical_name(name)
     _, given = split_name(text)
     table = homophone_table()
@@ -36,7 +37,18 @@ def homophone(name: str, rng: np.random.Generator) -> str | None:
     if not positions:
         return None
     index = positions[int(rng.integers(len(positions)))]
-    return text[:index] + _pick(rng, table[text[index]]) + text[index + 1 :]
+    varied = text[:index] + _pick(rng, table[text[index]]) + text[index + 1 :]
+    key = name_key(text)
+    if name_key(varied) == key:
+        return varied
+    # A character read differently inside a word (长 in 长健 is zhang to pypinyin's phrase
+    # table, chang alone): the variant would not sound the same; take the first that does.
+    for i in positions:
+        for other in table[text[i]]:
+            candidate = text[:i] + other + text[i + 1 :]
+            if name_key(candidate) == key:
+                return candidate
+    return None
 
 
 def traditional(name: str, rng: np.random.Generator | None = None) -> str | None:
