@@ -7,13 +7,13 @@ import contextlib
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, insert, select
 
 from frontline.access.purposes import Subject, TaskFacts, TaskPurpose
 from frontline.access.reading import AccessRefused, counter_lookup, read_subject
 from frontline.access.refusals import Reason
 from frontline.audit import AuditEvent, snapshot, verify
-from frontline.store import write_transaction
+from frontline.store import Entity, write_transaction
 from tests.access.world import PEOPLE, T0, World, build_world
 
 ID_A, ID_B = PEOPLE["P000000001"][0], PEOPLE["P000000002"][0]
@@ -147,3 +147,41 @@ def test_the_chain_stays_valid_across_reads_and_refusals(engine: Engine, world: 
         report = verify(connection, public_keys={})
     assert report.ok
     assert report.events == 3
+
+
+def test_a_task_on_a_merged_entity_reads_its_survivor_and_a_retired_one_nothing(
+    engine: Engine, world: World
+) -> None:
+    worker = world["worker_a"]
+    with write_transaction(engine) as connection:
+        for entity_id, status, survivor in (
+            ("P000000008", "retired", None),
+            ("P000000009", "merged", "P000000001"),
+        ):
+            connection.execute(
+                insert(Entity).values(
+                    entity_id=entity_id, entity_type="person", entity_key=f"key-{entity_id}",
+                    status=status,
+                    merged_into=survivor, created_run=1, updated_run=2,
+                )
+            )  # fmt: skip
+    with write_transaction(engine) as connection:
+        merged = read_subject(connection, worker, visit("P000000009", worker.staff_id),
+                              Subject("person", "P000000009"), now=T0)  # fmt: skip
+    assert merged.subject == Subject("person", "P000000001")
+    assert merged.values["id_number"] == "110105********0016"
+    with write_transaction(engine) as connection, pytest.raises(AccessRefused) as refused:
+        read_subject(connection, worker, visit("P000000008", worker.staff_id),
+                     Subject("person", "P000000008"), now=T0)  # fmt: skip
+    assert refused.value.reason is Reason.SUBJECT_UNKNOWN
+
+
+def test_a_task_under_a_scenario_version_never_registered_opens_nothing(
+    engine: Engine, world: World
+) -> None:
+    worker = world["worker_a"]
+    facts = TaskFacts(9, "T00000009", "elderly_home_visit", 99, Subject("person", "P000000001"),
+                      worker.staff_id, "in_progress")  # fmt: skip
+    with write_transaction(engine) as connection, pytest.raises(AccessRefused) as refused:
+        read_subject(connection, worker, TaskPurpose(facts), facts.subject, now=T0)
+    assert refused.value.reason is Reason.SCENARIO_UNKNOWN

@@ -3,7 +3,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, update
 
 from frontline.scenarios import (
     RegisterReport,
@@ -17,6 +17,7 @@ from frontline.scenarios import (
     scenario_version,
 )
 from frontline.scenarios.models import ScenarioVersion
+from frontline.scenarios.registry import parsed_scenario
 from frontline.store import write_transaction
 from tests.scenarios.test_spec import declaration
 
@@ -106,3 +107,30 @@ def test_a_refused_registration_registers_nothing_of_its_batch(engine: Engine) -
     with pytest.raises(ScenarioConflictError):
         _register(engine, other, _scenario(purpose="另一个目的，内容已经改变了。"))
     assert _versions(engine) == 1
+
+
+def test_a_version_is_parsed_once_and_a_row_edited_behind_the_registry_is_read_as_stored(
+    engine: Engine,
+) -> None:
+    scenario = _scenario(version=3)
+    _register(engine, scenario)
+    with engine.connect() as connection:
+        first = scenario_version(connection, scenario.key, 3)
+        again = scenario_version(connection, scenario.key, 3)
+    assert first == scenario
+    assert again is first  # parsed once, shared: a Scenario is frozen
+    # Someone edits the stored declaration but not its digest: what is stored is what is read,
+    # and it is never shared under the digest of the registered content.
+    edited = {**scenario.declaration(), "name": "改过的名称"}
+    with write_transaction(engine) as connection:
+        connection.execute(
+            update(ScenarioVersion)
+            .where(ScenarioVersion.key == scenario.key, ScenarioVersion.version == 3)
+            .values(declaration=edited)
+        )
+    with engine.connect() as connection:
+        read = scenario_version(connection, scenario.key, 3)
+        assert read is not None
+        assert read.name == "改过的名称"
+        assert scenario_version(connection, scenario.key, 3) is not read
+    assert parsed_scenario(scenario.digest(), scenario.declaration()) is first

@@ -20,13 +20,12 @@ from frontline.access.policy import (
     Decision,
     Facts,
     check_subject,
+    locate_subject,
     preferred_role,
-    resolve_subject,
 )
 from frontline.access.purposes import BreakGlassPurpose, Subject, grant_reference
 from frontline.access.reading import SubjectRecord, read_subject, refuse
 from frontline.access.refusals import Reason
-from frontline.areas import grid_of_subject
 from frontline.audit import AuditEvent, AuditWriter, EventDraft, Signer, append
 from frontline.scenarios import current_scenario
 from frontline.staff.models import StaffMember
@@ -107,7 +106,7 @@ def request_grant(
         raise BreakGlassError("duration", "a grant lasts from 5 minutes to 4 hours")
     purpose = BreakGlassPurpose(0)
     scenario = current_scenario(connection, scenario_key)
-    subject = resolve_subject(connection, subject_id)
+    subject, grid = locate_subject(connection, subject_id)
     asked = subject or Subject("", "")  # an unknown id is not recorded: it may be mistyped
     reason: Reason | None = None
     role = None
@@ -120,7 +119,6 @@ def request_grant(
         elif scenario.department != principal.department:
             reason = Reason.DEPARTMENT
         else:
-            grid = grid_of_subject(connection, subject.id) if subject is not None else None
             reason = check_subject(principal, scenario, Facts(subject, grid, scenario))
     if reason is not None or scenario is None or role is None or subject is None:
         refused = Decision(purpose, asked, reason or Reason.ROLE)

@@ -25,8 +25,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
+from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import BindParameter, Connection, Select, String, bindparam, select
 
 from frontline.access.masking import MaskRule
 from frontline.access.models import BreakGlassGrant
@@ -36,11 +38,15 @@ from frontline.access.purposes import (
     CounterPurpose,
     Purpose,
     Subject,
+    TaskFacts,
     TaskPurpose,
 )
 from frontline.access.refusals import Reason
 from frontline.areas import contains, grid_of_subject
+from frontline.areas.models import SubjectArea
 from frontline.scenarios import Scenario, current_scenario, scenario_version
+from frontline.scenarios.models import ScenarioVersion
+from frontline.scenarios.registry import parsed_scenario
 from frontline.staff.principal import Principal
 from frontline.staff.roles import Role
 from frontline.store import Entity
@@ -113,19 +119,17 @@ def decide(
     now: datetime,
 ) -> Decision:
     """Whether `principal` may read `subject` for `purpose` at `now`, and which fields."""
-    grant = _grant(connection, purpose.grant_id) if isinstance(purpose, BreakGlassPurpose) else None
     if isinstance(purpose, TaskPurpose):
-        scenario = scenario_version(
-            connection, purpose.task.scenario_key, purpose.task.scenario_version
-        )
-    elif isinstance(purpose, CounterPurpose):
+        facts = _task_facts(connection, purpose.task, subject.id)
+        return judge(principal, purpose, subject, facts, now=now)
+    grant = _grant(connection, purpose.grant_id) if isinstance(purpose, BreakGlassPurpose) else None
+    if isinstance(purpose, CounterPurpose):
         scenario = current_scenario(connection, purpose.scenario_key)
     elif grant is not None:
         scenario = scenario_version(connection, grant.scenario_key, grant.scenario_version)
     else:
         scenario = None
-    resolved = resolve_subject(connection, subject.id)
-    grid = grid_of_subject(connection, resolved.id) if resolved is not None else None
+    resolved, grid = locate_subject(connection, subject.id)
     return judge(principal, purpose, subject, Facts(resolved, grid, scenario, grant), now=now)
 
 
@@ -241,6 +245,68 @@ def resolve_subject(connection: Connection, entity_id: str) -> Subject | None:
             return None
         current = row.merged_into
     return None
+
+
+def _task_facts(connection: Connection, task: TaskFacts, entity_id: str) -> Facts:
+    """The facts for reading `entity_id` through `task`: its scenario version, the entity
+    and its grid, in one statement (every worker's read asks this)."""
+    found = connection.execute(
+        _task_located(),
+        {"key": task.scenario_key, "version": task.scenario_version, "entity": entity_id},
+    ).one_or_none()
+    if found is None:  # no such scenario version: refused before the subject matters
+        return Facts(None, None, None)
+    scenario = parsed_scenario(found.digest, found.declaration)
+    if found.status is None or found.status == "retired":
+        return Facts(None, None, scenario)
+    if found.status == "active":
+        return Facts(Subject(found.entity_type, entity_id), found.grid_code, scenario)
+    return Facts(*locate_subject(connection, entity_id), scenario)
+
+
+@cache
+def _task_located() -> Select[str, dict[str, Any], str | None, str | None, str | None, str | None]:
+    """The statement of `_task_facts`, built once: building it costs more than running it."""
+    entity: BindParameter[str] = bindparam("entity", type_=String())
+    return (
+        select(
+            ScenarioVersion.digest,
+            ScenarioVersion.declaration,
+            Entity.entity_type,
+            Entity.status,
+            Entity.merged_into,
+            SubjectArea.grid_code,
+        )
+        .select_from(ScenarioVersion)
+        .outerjoin(Entity, Entity.entity_id == entity)
+        .outerjoin(SubjectArea, SubjectArea.entity_id == entity)
+        .where(
+            ScenarioVersion.key == bindparam("key"),
+            ScenarioVersion.version == bindparam("version"),
+        )
+    )
+
+
+def locate_subject(connection: Connection, entity_id: str) -> tuple[Subject | None, str | None]:
+    """The entity `entity_id` as it is now (see `resolve_subject`) and the grid it is placed
+    in: one statement unless the entity was merged into another."""
+    row = connection.execute(_located(), {"entity": entity_id}).one_or_none()
+    if row is None or row.status == "retired":
+        return None, None
+    if row.status == "active":
+        return Subject(row.entity_type, entity_id), row.grid_code
+    resolved = resolve_subject(connection, entity_id)
+    return resolved, grid_of_subject(connection, resolved.id) if resolved is not None else None
+
+
+@cache
+def _located() -> Select[str, str, str | None, str | None]:
+    """The statement of `locate_subject`, built once: building it costs more than running it."""
+    return (
+        select(Entity.entity_type, Entity.status, Entity.merged_into, SubjectArea.grid_code)
+        .outerjoin(SubjectArea, SubjectArea.entity_id == Entity.entity_id)
+        .where(Entity.entity_id == bindparam("entity"))
+    )
 
 
 def _grant(connection: Connection, grant_id: int) -> GrantFacts | None:

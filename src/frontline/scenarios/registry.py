@@ -7,11 +7,14 @@ the older ones for new work while tasks keep the version they were created under
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
+from typing import Any
 
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection, Select, bindparam, func, insert, select
 
 from frontline.scenarios.loader import DeclaredScenario
 from frontline.scenarios.models import ScenarioVersion
@@ -109,12 +112,58 @@ def _latest(connection: Connection, key: str) -> int:
 
 
 def scenario_version(connection: Connection, key: str, version: int) -> Scenario | None:
-    """The registered ``version`` of scenario ``key``, or None."""
-    query = select(ScenarioVersion.declaration).where(
-        ScenarioVersion.key == key, ScenarioVersion.version == version
+    """The registered ``version`` of scenario ``key``, or None.
+
+    Every read of a task's subject asks for its scenario version: a version never changes,
+    so its declaration is parsed once per digest (`parsed_scenario`).
+    """
+    found = connection.execute(_version(), {"key": key, "version": version}).one_or_none()
+    return None if found is None else parsed_scenario(found.digest, found.declaration)
+
+
+@cache
+def _version() -> Select[str, dict[str, Any]]:
+    """The statement of `scenario_version`, built once: building it costs more than running it."""
+    return select(ScenarioVersion.digest, ScenarioVersion.declaration).where(
+        ScenarioVersion.key == bindparam("key"), ScenarioVersion.version == bindparam("version")
     )
-    declaration = connection.execute(query).scalar_one_or_none()
-    return None if declaration is None else Scenario.model_validate(declaration)
+
+
+class _ParsedScenarios:
+    """Scenarios parsed from their stored declarations, by digest (at most `limit` kept)."""
+
+    def __init__(self, limit: int = 256) -> None:
+        self._limit = limit
+        self._by_digest: dict[str, tuple[Mapping[str, Any], Scenario]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, digest: str, declaration: Mapping[str, Any]) -> Scenario:
+        found = self._by_digest.get(digest)
+        # Comparing the declarations is cheap next to parsing one; it keeps a row edited
+        # behind the registry's back (its digest left as it was) from being served as the
+        # registered content.
+        if found is not None and found[0] == declaration:
+            return found[1]
+        scenario = Scenario.model_validate(declaration)
+        if scenario.digest() != digest:  # an edited row: read as stored, never shared
+            return scenario
+        with self._lock:
+            if len(self._by_digest) >= self._limit:
+                self._by_digest.clear()
+            self._by_digest[digest] = (declaration, scenario)
+        return scenario
+
+
+@cache
+def _parsed() -> _ParsedScenarios:
+    return _ParsedScenarios()
+
+
+def parsed_scenario(digest: str, declaration: Mapping[str, Any]) -> Scenario:
+    """The scenario a stored ``declaration`` with ``digest`` declares: parsed on first sight,
+    then shared (a `Scenario` is frozen). A declaration that does not match its digest is
+    parsed every time and never shared."""
+    return _parsed().get(digest, declaration)
 
 
 def current_scenario(connection: Connection, key: str) -> Scenario | None:

@@ -43,10 +43,12 @@ from frontline.tasks.errors import (
 from frontline.tasks.lifecycle import MOVES, Action, Status, next_status
 from frontline.tasks.progress import cancel_task, complete_task, start_task
 from frontline.tasks.records import (
+    TaskBrief,
     TaskFilter,
     TaskInfo,
     TaskPage,
     TransitionInfo,
+    find_task,
     get_task,
     list_tasks,
     read_task,
@@ -66,6 +68,7 @@ __all__ = [
     "InvalidTaskError",
     "Outcome",
     "Status",
+    "TaskBrief",
     "TaskConflictError",
     "TaskError",
     "TaskFilter",
@@ -82,6 +85,7 @@ __all__ = [
     "create_task",
     "create_tasks",
     "eligible_workers",
+    "find_task",
     "format_reference",
     "get_task",
     "in_scope",

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
+import anyio.to_thread
 from fastapi import Depends, Request
 from sqlalchemy import Engine
 
@@ -28,8 +29,20 @@ from frontline.settings import Settings
 _STATE = "audit_signer"
 
 
-def get_signer(request: Request) -> Ed25519Signer:
-    """The app's checkpoint signer (loaded, or in embedded/development mode made, once)."""
+async def get_signer(request: Request) -> Ed25519Signer:
+    """The app's checkpoint signer (loaded, or in embedded/development mode made, once).
+
+    A coroutine: after the first request it is an attribute read, not worth a hop to a
+    worker thread; the first one reads (or writes) the key file in a worker thread.
+    """
+    found: Ed25519Signer | None = getattr(request.app.state, _STATE, None)
+    if found is None:
+        found = await anyio.to_thread.run_sync(app_signer, request)
+    return found
+
+
+def app_signer(request: Request) -> Ed25519Signer:
+    """`get_signer` for code running in a worker thread."""
     found: Ed25519Signer | None = getattr(request.app.state, _STATE, None)
     if found is None:
         # Two first requests at once both load the same file: harmless, so no lock.

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import anyio
 import anyio.to_thread
@@ -23,6 +23,8 @@ from frontline.staff.principal import Principal
 from frontline.staff.roles import Role
 from frontline.store import begin_write
 from frontline.web.problems import FORBIDDEN, UNAUTHENTICATED, Problem
+
+T = TypeVar("T")
 
 # Methods that change nothing: their transaction reads; the others take SQLite's write lock
 # up front, so a read-then-write request never fails because another writer went first.
@@ -65,10 +67,18 @@ NowDep = Annotated[datetime, Depends(get_now)]
 SessionSettingsDep = Annotated[sessions.SessionSettings, Depends(get_session_settings)]
 
 
-CONNECTION_SLOTS = 32
-"""Requests holding a pooled connection at once: fewer than the worker threads (40), so a
+CONNECTION_SLOTS = 12
+"""Requests holding a pooled connection at once: fewer than the worker threads (16), so a
 request holding a lock others wait for in a thread (the audit chain's head, SQLite's write
 lock) always finds a thread to finish on; the pool has room for a few connections more."""
+
+
+def _slots(request: Request) -> anyio.Semaphore:
+    """The app's `CONNECTION_SLOTS`."""
+    slots: anyio.Semaphore | None = getattr(request.app.state, "connection_slots", None)
+    if slots is None:  # made in the event loop, on first use (no thread races for it)
+        slots = request.app.state.connection_slots = anyio.Semaphore(CONNECTION_SLOTS)
+    return slots
 
 
 async def get_connection(request: Request, engine: EngineDep) -> AsyncIterator[Connection]:
@@ -81,11 +91,8 @@ async def get_connection(request: Request, engine: EngineDep) -> AsyncIterator[C
     so a request first takes one of `CONNECTION_SLOTS` (fewer than the pool's connections
     and than the threads), waiting in the event loop, not in a thread.
     """
-    slots: anyio.Semaphore | None = getattr(request.app.state, "connection_slots", None)
-    if slots is None:  # made in the event loop, on first use (no thread races for it)
-        slots = request.app.state.connection_slots = anyio.Semaphore(CONNECTION_SLOTS)
     write = request.method not in _SAFE_METHODS
-    async with slots:
+    async with _slots(request):
         connection, transaction = await anyio.to_thread.run_sync(_begin, engine, write)
 
         def end(commit: bool) -> None:
@@ -121,6 +128,45 @@ def _begin(engine: Engine, write: bool) -> tuple[Connection, RootTransaction]:
         raise
 
 
+async def run_in_transaction(
+    request: Request, engine: Engine, work: Callable[[Connection], T], *, statements_only: bool
+) -> T:
+    """`work(connection)` in one transaction, all of it — connecting, the work, the commit —
+    in one worker thread: for a route so busy that the hops to a thread and back, one for
+    each step the dependencies take, cost more than its work (a worker's read of a task's
+    subject). The same rules as `get_connection`: a connection slot first; committed when
+    `work` returns, rolled back when it raises, unless the `Problem` says to keep the changes.
+
+    `statements_only`: `work` only runs statements that stand alone — reads, and writes whose
+    atomicity does not rest on this transaction (the audit writer's appends) — so on a
+    server database they run without a transaction block, sparing its BEGIN and COMMIT.
+    """
+    autocommit = statements_only and engine.dialect.name == "postgresql"
+    write = request.method not in _SAFE_METHODS
+    async with _slots(request):
+        return await anyio.to_thread.run_sync(_run, engine, work, write, autocommit)
+
+
+def _run(engine: Engine, work: Callable[[Connection], T], write: bool, autocommit: bool) -> T:
+    with engine.connect() as connection:
+        if autocommit:
+            return work(connection.execution_options(isolation_level="AUTOCOMMIT"))
+        transaction = begin_write(connection) if write else connection.begin()
+        try:
+            result = work(connection)
+        except Problem as problem:
+            if problem.keep_changes:
+                transaction.commit()
+            else:
+                transaction.rollback()
+            raise
+        except BaseException:
+            transaction.rollback()
+            raise
+        transaction.commit()
+        return result
+
+
 # scope="function": the transaction ends before the response is sent, so a client never
 # sees success for a commit that then failed.
 ConnectionDep = Annotated[Connection, Depends(get_connection, scope="function")]
@@ -132,6 +178,14 @@ def get_principal(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Principal:
     """The staff member whose Bearer access token the request carries (401 otherwise)."""
+    return bearer_principal(connection, credentials, now)
+
+
+def bearer_principal(
+    connection: Connection, credentials: HTTPAuthorizationCredentials | None, now: datetime
+) -> Principal:
+    """The staff member whose Bearer access token `credentials` hold; a 401 problem when
+    there is none, or it is not live."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Problem(UNAUTHENTICATED, headers={"WWW-Authenticate": "Bearer"})
     principal = sessions.authenticate(connection, credentials.credentials, now=now)
@@ -139,6 +193,10 @@ def get_principal(
         raise Problem(UNAUTHENTICATED, headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
     return principal
 
+
+BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+"""The request's Bearer credentials, unchecked (for `bearer_principal` in a route that runs
+its work in one thread: `run_in_transaction`)."""
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
 

@@ -52,7 +52,10 @@ def default_features() -> list[Feature]:
     )
     from frontline.web.routes import access, auth, health, quality
 
+    # The access API first: a request's path is matched against each router in turn, and a
+    # worker's read of a task's subject is the busiest route of all.
     return [
+        access.feature(),
         health.feature(),
         auth.feature(),
         sign_in.feature(),
@@ -61,6 +64,5 @@ def default_features() -> list[Feature]:
         quality_page.feature(),
         tasks_page.feature(),
         scenarios_page.feature(),
-        access.feature(),
         access_pages.feature(),
     ]

@@ -15,7 +15,7 @@ from frontline.tasks import (
     TaskForbiddenError,
     TaskNotFoundError,
 )
-from frontline.web.audit_signer import get_signer
+from frontline.web.audit_signer import app_signer
 from frontline.web.catalogue import Text
 from frontline.web.problems import Problem, ProblemType
 
@@ -161,4 +161,4 @@ def _name(names: dict[str, Text], key: str, language: str) -> str:
 def audit_signer(request: Request) -> Signer:
     """The app's audit checkpoint signer (the one `frontline.web.audit_signer` loads), so task
     transitions are checkpointed like reads."""
-    return get_signer(request)
+    return app_signer(request)
