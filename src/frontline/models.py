@@ -8,6 +8,7 @@ own in its `models` module on the same `Base`. Importing this module registers t
 from frontline.access import models as access
 from frontline.areas import models as areas
 from frontline.audit import models as audit
+from frontline.devices import models as devices
 from frontline.scenarios import models as scenarios
 from frontline.staff import models as staff
 from frontline.store import Base
@@ -15,4 +16,4 @@ from frontline.tasks import models as tasks
 
 metadata = Base.metadata
 
-__all__ = ["access", "areas", "audit", "metadata", "scenarios", "staff", "tasks"]
+__all__ = ["access", "areas", "audit", "devices", "metadata", "scenarios", "staff", "tasks"]

@@ -10,6 +10,7 @@ worker's scope changed, written straight into the store).
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -24,6 +25,7 @@ from sqlalchemy import Connection, Engine, insert, select
 from starlette.routing import Mount, Route
 
 from frontline.access.models import BreakGlassGrant
+from frontline.devices.models import Device
 from frontline.staff.accounts import create_staff
 from frontline.staff.principal import Principal
 from frontline.staff.roles import Role
@@ -152,6 +154,40 @@ def console_sign_out(world: World, role: Role, subject: str) -> httpx.Response:
         return client.post("/console/sign-out", data={"csrf_token": found.group(1)})
 
 
+def fresh_device(world: World, subject: str) -> str:
+    """A new enrolled device of the subject's grid worker (written straight to the store)."""
+    device_id = "D" + secrets.token_hex(8)
+    with write_transaction(world.engine) as connection:
+        connection.execute(
+            insert(Device).values(
+                id=device_id, staff_id=world.staff[WORKER_OF[subject]],
+                key_thumbprint=secrets.token_urlsafe(32), public_key={}, name="测试手机",
+                platform="test", status="active", enrolled_at=T0, status_changed_at=T0,
+            )
+        )  # fmt: skip
+    return device_id
+
+
+def device_command(kind: str) -> Call:
+    """Lock, wipe or revoke a fresh device of the subject's grid worker."""
+
+    def call(world: World, role: Role, subject: str) -> httpx.Response:
+        device_id = fresh_device(world, subject)
+        return world.api.post(
+            f"/api/v1/devices/{device_id}/{kind}", headers=world.tokens[role], json={}
+        )
+
+    return call
+
+
+def enrolment_code(world: World, role: Role, subject: str) -> httpx.Response:
+    """An enrolment code for the subject's grid worker."""
+    body = {"staff_id": world.staff[WORKER_OF[subject]]}
+    return world.api.post("/api/v1/devices/enrolments", headers=world.tokens[role], json=body)
+
+
+NOBODY = roles()
+"""Refused to every role's Bearer token: the device's own calls need its DPoP proof."""
 PUBLIC = None
 """No role rule: open to anyone (or to credentials, not roles); only checked for no 5xx."""
 
@@ -358,6 +394,65 @@ MATRIX: dict[tuple[str, str], tuple[Call, Rule | None]] = {
             "/api/v1/tasks/{task}/cancel", lambda _w, _s: {"reason": "重复工单"}, "cancelled"
         ),
         roles(*MANAGING, scoped=True),
+    ),
+    # Devices: administrators manage those of staff in their scope; auditors see them.
+    ("POST", "/api/v1/devices/enrolments"): (
+        enrolment_code,
+        roles(Role.ADMINISTRATOR, scoped=True),
+    ),
+    ("GET", "/api/v1/devices"): (
+        api("GET", "/api/v1/devices"),
+        roles(Role.ADMINISTRATOR, Role.AUDITOR),
+    ),
+    ("GET", "/api/v1/devices/inventory"): (
+        api("GET", "/api/v1/devices/inventory"),
+        roles(Role.ADMINISTRATOR, Role.AUDITOR),
+    ),
+    ("POST", "/api/v1/devices/{device_id}/lock"): (
+        device_command("lock"),
+        roles(Role.ADMINISTRATOR, scoped=True),
+    ),
+    ("POST", "/api/v1/devices/{device_id}/wipe"): (
+        device_command("wipe"),
+        roles(Role.ADMINISTRATOR, scoped=True),
+    ),
+    ("POST", "/api/v1/devices/{device_id}/revoke"): (
+        device_command("revoke"),
+        roles(Role.ADMINISTRATOR, scoped=True),
+    ),
+    ("POST", "/api/v1/device/enrol"): (
+        api(
+            "POST",
+            "/api/v1/device/enrol",
+            code="ABCD-EFGH-JKMN",
+            public_key={"kty": "EC", "crv": "P-256", "x": "A" * 43, "y": "B" * 43},
+        ),
+        NOBODY,
+    ),
+    ("POST", "/api/v1/device/sign-in"): (
+        api("POST", "/api/v1/device/sign-in", username="worker", password=PASSWORD),
+        NOBODY,
+    ),
+    ("POST", "/api/v1/device/refresh"): (
+        api("POST", "/api/v1/device/refresh", refresh_token="x" * 43),
+        NOBODY,
+    ),
+    ("POST", "/api/v1/device/check-in"): (
+        api("POST", "/api/v1/device/check-in", app_version="1", packages_held=0),
+        NOBODY,
+    ),
+    ("POST", "/api/v1/device/commands/{command_id}/done"): (
+        api("POST", "/api/v1/device/commands/1/done"),
+        NOBODY,
+    ),
+    ("GET", "/api/v1/device/tasks"): (api("GET", "/api/v1/device/tasks"), NOBODY),
+    ("POST", "/api/v1/device/tasks/{task}/package"): (
+        api("POST", "/api/v1/device/tasks/{task}/package"),
+        NOBODY,
+    ),
+    ("POST", "/api/v1/device/receipts"): (
+        api("POST", "/api/v1/device/receipts", receipts=[]),
+        NOBODY,
     ),
     ("GET", "/api/v1/scenarios"): (api("GET", "/api/v1/scenarios"), roles(*ALL)),
     ("GET", "/api/v1/scenarios/{key}"): (

@@ -22,6 +22,7 @@ from frontline.staff import sessions
 from frontline.staff.principal import Principal
 from frontline.staff.roles import Role
 from frontline.store import begin_write
+from frontline.web.device_auth import device_principal
 from frontline.web.problems import FORBIDDEN, UNAUTHENTICATED, Problem
 
 T = TypeVar("T")
@@ -173,30 +174,39 @@ ConnectionDep = Annotated[Connection, Depends(get_connection, scope="function")]
 
 
 def get_principal(
+    request: Request,
     connection: ConnectionDep,
     now: NowDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+    _: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Principal:
-    """The staff member whose Bearer access token the request carries (401 otherwise)."""
-    return bearer_principal(connection, credentials, now)
+    """The staff member whose access token the request carries (401 otherwise): a Bearer
+    token, or a device's token with its DPoP proof."""
+    return request_principal(connection, request, now)
 
 
-def bearer_principal(
-    connection: Connection, credentials: HTTPAuthorizationCredentials | None, now: datetime
-) -> Principal:
-    """The staff member whose Bearer access token `credentials` hold; a 401 problem when
-    there is none, or it is not live."""
-    if credentials is None or credentials.scheme.lower() != "bearer":
+def request_principal(connection: Connection, request: Request, now: datetime) -> Principal:
+    """The staff member whose access token `request` carries; a 401 problem when there is
+    none or it is not live.
+
+    `Authorization: Bearer <token>` for a session opened without a device;
+    `Authorization: DPoP <token>` with a `DPoP` proof for one opened on an enrolled device
+    (`frontline.web.device_auth`): a device's token is refused as a plain Bearer token.
+    """
+    scheme, _, token = request.headers.get("authorization", "").strip().partition(" ")
+    token = token.strip()
+    if scheme.lower() == "dpop" and token:
+        return device_principal(connection, request, token, now)
+    if scheme.lower() != "bearer" or not token:
         raise Problem(UNAUTHENTICATED, headers={"WWW-Authenticate": "Bearer"})
-    principal = sessions.authenticate(connection, credentials.credentials, now=now)
-    if principal is None:
+    principal = sessions.authenticate(connection, token, now=now)
+    if principal is None or principal.device_id is not None:
         raise Problem(UNAUTHENTICATED, headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
     return principal
 
 
 BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
-"""The request's Bearer credentials, unchecked (for `bearer_principal` in a route that runs
-its work in one thread: `run_in_transaction`)."""
+"""Declares the access token in the OpenAPI spec, for a route that runs its work in one
+thread (`run_in_transaction`) and finds its principal there (`request_principal`)."""
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
 

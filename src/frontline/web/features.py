@@ -50,12 +50,13 @@ def default_features() -> list[Feature]:
         sign_in,
         tasks_page,
     )
-    from frontline.web.routes import access, auth, health, quality
+    from frontline.web.routes import access, auth, devices, health, quality
 
     # The access API first: a request's path is matched against each router in turn, and a
     # worker's read of a task's subject is the busiest route of all.
     return [
         access.feature(),
+        devices.feature(),
         health.feature(),
         auth.feature(),
         sign_in.feature(),

@@ -58,7 +58,7 @@ from frontline.web.deps import (
     EngineDep,
     NowDep,
     PrincipalDep,
-    bearer_principal,
+    request_principal,
     require_roles,
     run_in_transaction,
 )
@@ -93,7 +93,7 @@ def router() -> APIRouter:
     async def task_subject(
         request: Request,
         engine: EngineDep,
-        credentials: BearerDep,
+        _: BearerDep,
         now: NowDep,
         signer: AuditSignerDep,
         writer: AuditWriterDep,
@@ -108,7 +108,7 @@ def router() -> APIRouter:
         """
 
         def read(connection: Connection) -> SubjectRead:
-            principal = bearer_principal(connection, credentials, now)
+            principal = request_principal(connection, request, now)
             task = find_task(connection, int(task_id) if task_id.isdigit() else task_id)
             if task is None:
                 raise task_not_found()

@@ -1,0 +1,250 @@
+"""Task data packages: what a device may hold of a subject, for how long, and the receipts
+that say it is gone.
+
+    package = issue_package(connection, principal, "T00000042", policy, now=now, writer=writer)
+    receipt_packages(connection, device_id, [Receipt(package.id, "completed", deleted_at)], now=now)
+    inventory(connection, auditor, now=now)        # which subjects' data is on which device
+
+A package is one read through the access policy (`frontline.access.read_subject`: the task's
+scenario's fields, masked as declared, audited with the device), with an expiry: the
+scenario's on-device retention, capped by the device policy's maximum. The inventory is every
+package issued, minus those receipted, minus those expired — the app deletes an expired
+package by itself, even offline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import Connection, insert, select, update
+
+from frontline.access.policy import in_scope
+from frontline.access.purposes import Subject, TaskFacts, TaskPurpose
+from frontline.access.reading import SubjectRecord, read_subject
+from frontline.audit import AuditWriter, Signer
+from frontline.devices.errors import DeviceError
+from frontline.devices.models import PURGE_REASONS, DevicePackage
+from frontline.devices.registry import VIEWERS, DevicePolicy, on_device_now
+from frontline.staff.models import StaffMember
+from frontline.staff.principal import Principal
+from frontline.staff.tokens import new_public_id
+from frontline.tasks import TaskBrief, find_task
+
+MAX_RECEIPTS = 500
+"""Receipts taken in one call."""
+CLOCK_SKEW = timedelta(minutes=5)
+"""A receipt's deletion time may lie this far in the future (the phone's clock)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Package:
+    """A package as issued: the read and how long the device may keep it."""
+
+    id: str
+    task: TaskBrief
+    record: SubjectRecord
+    issued_at: datetime
+    expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Receipt:
+    """A device's word that it deleted a package."""
+
+    package_id: str
+    reason: str
+    deleted_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiptReport:
+    """What a batch of receipts did."""
+
+    accepted: int
+    """Receipts recorded now."""
+    repeated: int
+    """Receipts of packages receipted before (a retry): nothing changed."""
+    unknown: list[str]
+    """Package ids this device was never issued."""
+
+
+@dataclass(frozen=True, slots=True)
+class HeldPackage:
+    """One line of the inventory: a subject's data on a device now (no personal data)."""
+
+    package_id: str
+    device_id: str
+    staff_id: int
+    username: str
+    display_name: str
+    task_reference: str
+    subject_type: str
+    subject_id: str
+    scenario_key: str
+    fields: list[str]
+    issued_at: datetime
+    expires_at: datetime
+
+
+def issue_package(
+    connection: Connection,
+    principal: Principal,
+    task: int | str,
+    policy: DevicePolicy,
+    *,
+    now: datetime,
+    signer: Signer | None = None,
+    writer: AuditWriter | None = None,
+) -> Package:
+    """The package of `task` for the device `principal` signed in on.
+
+    The task must be assigned to the principal and open; the read itself is the access
+    policy's to allow (it raises `AccessRefused`, audited, otherwise). A live package of the
+    same task on the same device is replaced.
+    """
+    if principal.device_id is None:
+        raise DeviceError("device_unknown")
+    brief = find_task(connection, task)
+    if brief is None or brief.assignee_id != principal.staff_id:
+        raise DeviceError("task_not_yours")
+    facts = TaskFacts(
+        task_id=brief.id,
+        reference=brief.reference,
+        scenario_key=brief.scenario_key,
+        scenario_version=brief.scenario_version,
+        subject=Subject(brief.subject_type, brief.subject_id),
+        assignee_id=brief.assignee_id,
+        status=brief.status.value,
+    )
+    record = read_subject(
+        connection,
+        principal,
+        TaskPurpose(facts),
+        facts.subject,
+        now=now,
+        signer=signer,
+        writer=writer,
+    )
+    expires_at = now + min(record.scenario.retention, policy.max_retention)
+    connection.execute(
+        update(DevicePackage)
+        .where(
+            DevicePackage.device_id == principal.device_id,
+            DevicePackage.task_id == brief.id,
+            DevicePackage.receipted_at.is_(None),
+        )
+        .values(receipted_at=now, deleted_at=now, purge_reason="replaced")
+    )
+    package_id = "K" + new_public_id()[:20]
+    connection.execute(
+        insert(DevicePackage).values(
+            id=package_id,
+            device_id=principal.device_id,
+            staff_id=principal.staff_id,
+            task_id=brief.id,
+            task_reference=brief.reference,
+            subject_type=record.subject.type,
+            subject_id=record.subject.id,
+            scenario_key=record.scenario.key,
+            scenario_version=record.scenario.version,
+            fields=list(record.values),
+            issued_at=now,
+            expires_at=expires_at,
+            audit_seq=record.audit_seq,
+        )
+    )
+    return Package(package_id, brief, record, now, expires_at)
+
+
+def receipt_packages(
+    connection: Connection, device_id: str, receipts: Sequence[Receipt], *, now: datetime
+) -> ReceiptReport:
+    """Record a device's deletion receipts. Idempotent: a receipt sent again changes nothing;
+    a package of another device is reported unknown and left alone."""
+    if len(receipts) > MAX_RECEIPTS:
+        raise ValueError(f"at most {MAX_RECEIPTS} receipts at once")
+    for receipt in receipts:
+        if receipt.reason not in PURGE_REASONS:
+            raise ValueError(f"unknown purge reason {receipt.reason!r}")
+    ids = sorted({r.package_id for r in receipts})
+    known = dict(
+        connection.execute(
+            select(DevicePackage.id, DevicePackage.receipted_at).where(
+                DevicePackage.device_id == device_id, DevicePackage.id.in_(ids)
+            )
+        ).all()
+    )
+    accepted = repeated = 0
+    unknown: list[str] = []
+    seen: set[str] = set()
+    for receipt in receipts:
+        if receipt.package_id not in known:
+            unknown.append(receipt.package_id)
+            continue
+        if known[receipt.package_id] is not None or receipt.package_id in seen:
+            repeated += 1
+            continue
+        seen.add(receipt.package_id)
+        connection.execute(
+            update(DevicePackage)
+            .where(DevicePackage.id == receipt.package_id, DevicePackage.receipted_at.is_(None))
+            .values(
+                receipted_at=now,
+                deleted_at=min(receipt.deleted_at, now + CLOCK_SKEW),
+                purge_reason=receipt.reason,
+            )
+        )
+        accepted += 1
+    return ReceiptReport(accepted, repeated, sorted(set(unknown)))
+
+
+def inventory(
+    connection: Connection,
+    viewer: Principal,
+    *,
+    now: datetime,
+    device_id: str | None = None,
+    subject_id: str | None = None,
+) -> list[HeldPackage]:
+    """Which subjects' data is on which device now, for staff inside the viewer's area scope
+    (an administrator or auditor): issued, minus receipted, minus expired."""
+    if not VIEWERS & viewer.roles:
+        raise DeviceError("not_administrator")
+    query = (
+        select(
+            *DevicePackage.__table__.columns,
+            StaffMember.username,
+            StaffMember.display_name,
+            StaffMember.area_code,
+        )
+        .join(StaffMember, StaffMember.id == DevicePackage.staff_id)
+        .where(on_device_now(now))
+        .order_by(DevicePackage.device_id, DevicePackage.issued_at, DevicePackage.id)
+    )
+    if device_id is not None:
+        query = query.where(DevicePackage.device_id == device_id)
+    if subject_id is not None:
+        query = query.where(DevicePackage.subject_id == subject_id)
+    held = []
+    for row in connection.execute(query):
+        if not in_scope(viewer.area, row.area_code):
+            continue
+        held.append(
+            HeldPackage(
+                package_id=row.id,
+                device_id=row.device_id,
+                staff_id=row.staff_id,
+                username=row.username,
+                display_name=row.display_name,
+                task_reference=row.task_reference,
+                subject_type=row.subject_type,
+                subject_id=row.subject_id,
+                scenario_key=row.scenario_key,
+                fields=list(row.fields),
+                issued_at=row.issued_at,
+                expires_at=row.expires_at,
+            )
+        )
+    return held
