@@ -180,6 +180,20 @@ def device_command(kind: str) -> Call:
     return call
 
 
+def console_device_command(world: World, role: Role, subject: str) -> httpx.Response:
+    """Revoke a fresh device of the subject's grid worker from the console."""
+    device_id = fresh_device(world, subject)
+    return world.console[role].post(
+        f"/console/devices/{device_id}/revoke", data={"csrf_token": world.csrf(role)}
+    )
+
+
+def console_enrolment(world: World, role: Role, subject: str) -> httpx.Response:
+    """An enrolment code for the subject's grid worker, from the console."""
+    data = {"csrf_token": world.csrf(role), "staff_id": world.staff[WORKER_OF[subject]]}
+    return world.console[role].post("/console/devices/enrolments", data=data)
+
+
 def enrolment_code(world: World, role: Role, subject: str) -> httpx.Response:
     """An enrolment code for the subject's grid worker."""
     body = {"staff_id": world.staff[WORKER_OF[subject]]}
@@ -490,6 +504,18 @@ MATRIX: dict[tuple[str, str], tuple[Call, Rule | None]] = {
     ("POST", "/console/access-report"): (
         page("POST", "/console/access-report", id_number=id_number),
         roles(Role.AUDITOR, Role.ADMINISTRATOR, scoped=True),
+    ),
+    ("GET", "/console/devices"): (
+        page("GET", "/console/devices"),
+        roles(Role.ADMINISTRATOR, Role.AUDITOR),
+    ),
+    ("POST", "/console/devices/enrolments"): (
+        console_enrolment,
+        roles(Role.ADMINISTRATOR, scoped=True),
+    ),
+    ("POST", "/console/devices/{device_id}/{kind}"): (
+        console_device_command,
+        roles(Role.ADMINISTRATOR, scoped=True),
     ),
     ("GET", "/console/audit"): (page("GET", "/console/audit"), roles(Role.AUDITOR)),
     ("POST", "/console/audit/verify"): (page("POST", "/console/audit/verify"), roles(Role.AUDITOR)),

@@ -42,9 +42,10 @@ BASE = "http://testserver"
 class Phone:
     """A device: its own P-256 key, proofs for each request, its tokens once signed in."""
 
-    def __init__(self, client: Client, clock: Clock) -> None:
+    def __init__(self, client: Client | httpx.Client, clock: Clock, base: str = BASE) -> None:
         self.client = client
         self.clock = clock
+        self.base = base
         self.key = ECKey.generate_key("P-256")
         self.access: str | None = None
         self.refresh: str | None = None
@@ -57,7 +58,7 @@ class Phone:
         claims: dict[str, Any] = {
             "jti": secrets.token_urlsafe(16),
             "htm": method,
-            "htu": BASE + path,
+            "htu": self.base + path,
             "iat": int(self.clock.now.timestamp()),
         }
         if token is not None:

@@ -44,6 +44,7 @@ def default_features() -> list[Feature]:
     """The features of a standard Frontline service, in the order they are installed."""
     from frontline.web.console import (
         access_pages,
+        devices_page,
         home,
         quality_page,
         scenarios_page,
@@ -66,4 +67,5 @@ def default_features() -> list[Feature]:
         tasks_page.feature(),
         scenarios_page.feature(),
         access_pages.feature(),
+        devices_page.feature(),
     ]
