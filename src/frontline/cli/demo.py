@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -10,7 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from frontline.cli import integrate
-from frontline.cli.platform_setup import Deployment, set_up, show_accounts
+from frontline.cli.platform_setup import Deployment, set_up, show_accounts, show_enrolment
 from frontline.cli.serve import run_service
 from frontline.cli.synth import run, show_examples
 from frontline.quality.report import load_report, write_report
@@ -79,6 +80,7 @@ def register(app: typer.Typer) -> None:
                 engine, deployment, out / "city" / "areas", signer, config.as_of, console
             )
             show_accounts(engine, passwords, console)
+            show_enrolment(engine, console, port, as_of=datetime.now(UTC))
         finally:
             engine.dispose()
         console.print()

@@ -7,7 +7,7 @@ nothing but the demo accounts' passwords (issued afresh each time, shown once).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from rich.console import Console
@@ -16,8 +16,11 @@ from sqlalchemy import Engine
 
 from frontline.areas import load_areas, place_subjects
 from frontline.audit import Signer
+from frontline.devices.enrolment import issue_enrolment_code
 from frontline.scenarios import load_scenarios, register_scenarios
 from frontline.staff import accounts
+from frontline.staff.principal import Principal
+from frontline.staff.roles import Role
 from frontline.store import write_transaction
 from frontline.tasks.demo import seed_demo_tasks
 
@@ -76,3 +79,30 @@ def show_accounts(engine: Engine, passwords: dict[str, str], console: Console) -
             f"[dim]{escape(roles)} · {escape(member.department)} · {escape(member.area)}[/dim]",
             soft_wrap=True,
         )
+
+
+def show_enrolment(engine: Engine, console: Console, port: int, *, as_of: datetime) -> None:
+    """An enrolment code for the first demo worker's phone, issued by the first demo
+    administrator, with the link the app opens it with."""
+    with write_transaction(engine) as connection:
+        members = accounts.list_staff(connection)
+        admin = next((m for m in members if Role.ADMINISTRATOR in m.roles), None)
+        worker = next((m for m in members if Role.WORKER in m.roles), None)
+        if admin is None or worker is None:
+            return
+        issuer = Principal(
+            staff_id=admin.id,
+            username=admin.username,
+            display_name=admin.display_name,
+            department=admin.department,
+            roles=admin.roles,
+            area=admin.area,
+            session_id="demo",
+        )
+        issued = issue_enrolment_code(connection, issuer, staff_id=worker.id, now=as_of)
+    console.print(
+        f"手机绑定码 phone enrolment code for {escape(worker.username)}: "
+        f"[bold]{issued.code}[/bold] (valid 24 h 24 小时内有效) → "
+        f"http://localhost:{port}/app/?enrol={issued.code}",
+        soft_wrap=True,
+    )

@@ -146,7 +146,7 @@ def _administration(api: APIRouter) -> None:
             qr_svg=segno.make(link, error="m").svg_inline(scale=6, title="绑定码 enrolment code"),
         )
 
-    @api.get("/devices", response_model=DeviceList, responses=problem_responses(401, 403))
+    @api.get("/devices", response_model=DeviceList, responses=problem_responses(401, 403, 422))
     def devices(
         connection: ConnectionDep,
         principal: ViewerDep,
@@ -158,7 +158,9 @@ def _administration(api: APIRouter) -> None:
         found = _refused(lambda: list_devices(connection, principal, now=now, staff_id=staff_id))
         return DeviceList(items=[DeviceOut.model_validate(d, from_attributes=True) for d in found])
 
-    @api.get("/devices/inventory", response_model=Inventory, responses=problem_responses(401, 403))
+    @api.get(
+        "/devices/inventory", response_model=Inventory, responses=problem_responses(401, 403, 422)
+    )
     def held(
         connection: ConnectionDep,
         principal: ViewerDep,
@@ -322,7 +324,9 @@ def _device(api: APIRouter) -> None:
         response.headers.update(NO_STORE)
         return _tokens(pair, device.id, principal, now)
 
-    @api.post("/device/check-in", response_model=CheckInOut, responses=problem_responses(401, 403))
+    @api.post(
+        "/device/check-in", response_model=CheckInOut, responses=problem_responses(401, 403, 422)
+    )
     def device_check_in(
         body: CheckInIn,
         request: Request,
@@ -358,7 +362,7 @@ def _device(api: APIRouter) -> None:
     @api.post(
         "/device/commands/{command_id}/done",
         status_code=204,
-        responses=problem_responses(401, 403, 404),
+        responses=problem_responses(401, 403, 404, 422),
     )
     def device_command_done(
         command_id: Annotated[int, Path(ge=1, le=2**31 - 1)],

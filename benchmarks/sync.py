@@ -1,0 +1,299 @@
+"""Benchmark: the morning sync burst of a fleet of enrolled phones, against PostgreSQL.
+
+    python benchmarks/sync.py --devices 200 --json
+    python benchmarks/sync.py --devices 50 --tasks 10 --window 10 --persons 5000
+
+Sets up the demo's store (``--persons`` persons, grids, scenarios, staff) in a fresh
+PostgreSQL schema, then ``--devices`` grid workers, each placed in a grid with ``--tasks``
+assigned elderly home visits of residents of that grid, each with an enrolled device (its own
+P-256 key) signed in — all before the clock starts. The app runs on uvicorn in a process of
+its own (one worker), as `frontline serve` runs it.
+
+The burst: every device starts at a random moment within ``--window`` seconds and, one call
+after the other, each with a fresh DPoP proof signed by its key, checks in, lists its tasks
+and fetches the package of each. Reported: the p50/p99 latency of check-ins and of package
+fetches (from the moment the device sent the call), the time from the first device's start to
+the last device's last package (``fleet_seconds``), and errors by status.
+
+``offline_open_ms`` (opening a task in the real browser with the network off) is null until
+the frontline app's browser benchmark lands.
+
+Prints one JSON object. The fleet runs in this process (asyncio, one connection per device),
+on the same machine as the server and the database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import secrets
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+from joserfc import jws
+from joserfc.jwk import ECKey
+from rich.console import Console
+
+import store
+from frontline.devices.proofs import token_hash
+from serve import DEFAULT_DATABASE, free_port, seed, wait_until_up
+
+BENCH_PASSWORD = "早班同步-bench-2026"  # noqa: S105 - the benchmark's own throwaway accounts
+
+
+@dataclass
+class Device:
+    """A simulated phone: key, tokens, and what it measured."""
+
+    key: ECKey
+    access: str = ""
+    checkins: list[float] = field(default_factory=list)
+    packages: list[float] = field(default_factory=list)
+    errors: dict[str, int] = field(default_factory=dict)
+    finished: float = 0.0
+
+
+def proof(device: Device, method: str, url: str, with_token: bool = True) -> str:
+    claims: dict[str, Any] = {
+        "jti": secrets.token_urlsafe(16),
+        "htm": method,
+        "htu": url,
+        "iat": int(time.time()),
+    }
+    if with_token:
+        claims["ath"] = token_hash(device.access)
+    header = {"typ": "dpop+jwt", "alg": "ES256", "jwk": device.key.as_dict(private=False)}
+    return jws.serialize_compact(header, json.dumps(claims), device.key)
+
+
+def prepare_fleet(url: str, devices: int, tasks: int) -> list[tuple[str, str]]:
+    """`devices` workers, each with `tasks` assigned visits in one grid; (username, grid)."""
+    from sqlalchemy import select
+
+    from frontline.areas.models import SubjectArea
+    from frontline.staff.accounts import create_staff
+    from frontline.staff.passwords import HashParameters
+    from frontline.staff.roles import Role
+    from frontline.store import create_engine_for, write_transaction
+    from frontline.tasks import assign_task, create_tasks
+    from frontline.tasks.creation import Outcome
+    from frontline.tasks.models import Task
+
+    cheap = HashParameters(time_cost=1, memory_cost=8, parallelism=1)  # setup, not measured
+    engine = create_engine_for(url)
+    fleet: list[tuple[str, str]] = []
+    try:
+        with write_transaction(engine) as connection:
+            busy = set(connection.execute(select(Task.subject_id)).scalars())
+            placed: dict[str, list[str]] = {}
+            rows = connection.execute(
+                select(SubjectArea.grid_code, SubjectArea.entity_id)
+                .where(SubjectArea.grid_code.isnot(None), SubjectArea.entity_type == "person")
+                .order_by(SubjectArea.grid_code, SubjectArea.entity_id)
+            )
+            for grid, entity in rows:
+                if grid is not None and entity not in busy:
+                    placed.setdefault(grid, []).append(entity)
+            pools = [(grid, subjects) for grid, subjects in placed.items() if subjects]
+            due = date.today() + timedelta(days=14)
+            for n in range(devices):
+                grid, subjects = max(pools, key=lambda pool: len(pool[1]))
+                if len(subjects) < tasks:
+                    raise SystemExit(f"not enough unassigned residents for {devices} devices")
+                chosen, subjects[:] = subjects[:tasks], subjects[tasks:]
+                username = f"bench{n:04d}"
+                staff_id = create_staff(
+                    connection, username=username, display_name=f"同步测试{n}",
+                    department="civil_affairs", roles=[Role.WORKER], area=grid,
+                    password=BENCH_PASSWORD, hashing=cheap,
+                )  # fmt: skip
+                results = create_tasks(
+                    connection, None, scenario="elderly_home_visit", subject_ids=chosen,
+                    due_on=due,
+                )  # fmt: skip
+                for result in results:
+                    if result.outcome is not Outcome.CREATED or result.task_id is None:
+                        raise SystemExit(f"could not create a task: {result.outcome}")
+                    assign_task(connection, None, result.task_id, staff_id)
+                fleet.append((username, grid))
+    finally:
+        engine.dispose()
+    return fleet
+
+
+def enrol_fleet(base: str, admin_password: str, fleet: list[tuple[str, str]]) -> list[Device]:
+    """Enrol and sign in one device per worker over the API (before the clock starts)."""
+    devices = []
+    with httpx.Client(base_url=base, timeout=30) as client:
+        admin = client.post(
+            "/api/v1/auth/sign-in", json={"username": "admin", "password": admin_password}
+        )
+        admin.raise_for_status()
+        headers = {"Authorization": f"Bearer {admin.json()['access_token']}"}
+        staff = {}
+        page = client.get("/api/v1/devices", headers=headers)  # warms the route up
+        page.raise_for_status()
+        for username, _ in fleet:
+            device = Device(ECKey.generate_key("P-256"))
+            me = client.post(
+                "/api/v1/auth/sign-in", json={"username": username, "password": BENCH_PASSWORD}
+            )
+            me.raise_for_status()
+            staff[username] = client.get(
+                "/api/v1/me", headers={"Authorization": f"Bearer {me.json()['access_token']}"}
+            ).json()["staff_id"]
+            code = client.post(
+                "/api/v1/devices/enrolments", headers=headers, json={"staff_id": staff[username]}
+            )
+            code.raise_for_status()
+            enrolled = client.post(
+                "/api/v1/device/enrol",
+                headers={"DPoP": proof(device, "POST", f"{base}/api/v1/device/enrol", False)},
+                json={
+                    "code": code.json()["code"],
+                    "public_key": device.key.as_dict(private=False),
+                    "name": username,
+                },
+            )
+            enrolled.raise_for_status()
+            signed = client.post(
+                "/api/v1/device/sign-in",
+                headers={"DPoP": proof(device, "POST", f"{base}/api/v1/device/sign-in", False)},
+                json={"username": username, "password": BENCH_PASSWORD},
+            )
+            signed.raise_for_status()
+            device.access = signed.json()["access_token"]
+            devices.append(device)
+    return devices
+
+
+async def run_device(
+    client: httpx.AsyncClient, base: str, device: Device, start: float, loop_start: float
+) -> None:
+    await asyncio.sleep(max(0.0, loop_start + start - time.perf_counter()))
+
+    async def call(method: str, path: str, body: Any = None) -> tuple[httpx.Response, float]:
+        url = f"{base}{path}"
+        headers = {
+            "Authorization": f"DPoP {device.access}",
+            "DPoP": proof(device, method, url),
+        }
+        sent = time.perf_counter()
+        answer = await client.request(method, url, headers=headers, json=body)
+        return answer, time.perf_counter() - sent
+
+    answer, took = await call(
+        "POST", "/api/v1/device/check-in", {"app_version": "bench", "packages_held": 0}
+    )
+    device.checkins.append(took)
+    _count(device, answer)
+    listed, _ = await call("GET", "/api/v1/device/tasks")
+    _count(device, listed)
+    references = (
+        [t["reference"] for t in listed.json().get("items", [])] if listed.is_success else []
+    )
+    for reference in references:
+        answer, took = await call("POST", f"/api/v1/device/tasks/{reference}/package")
+        device.packages.append(took)
+        _count(device, answer)
+    device.finished = time.perf_counter()
+
+
+def _count(device: Device, answer: httpx.Response) -> None:
+    if not answer.is_success:
+        key = str(answer.status_code)
+        device.errors[key] = device.errors.get(key, 0) + 1
+
+
+async def burst(base: str, devices: list[Device], window: float) -> float:
+    limits = httpx.Limits(max_connections=len(devices), max_keepalive_connections=len(devices))
+    async with httpx.AsyncClient(timeout=60, limits=limits) as client:
+        starts = sorted(random.uniform(0, window) for _ in devices)
+        loop_start = time.perf_counter()
+        await asyncio.gather(
+            *(
+                run_device(client, base, d, s, loop_start)
+                for d, s in zip(devices, starts, strict=True)
+            )
+        )
+        return max(d.finished for d in devices) - (loop_start + starts[0])
+
+
+def percentile(values: list[float], q: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    return round(1000 * ordered[min(len(ordered) - 1, int(len(ordered) * q))], 2)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--devices", type=int, default=200)
+    parser.add_argument("--tasks", type=int, default=10, help="tasks (packages) per device")
+    parser.add_argument("--window", type=float, default=10.0, help="seconds the starts spread over")
+    parser.add_argument("--persons", type=int, default=5000)
+    parser.add_argument("--database", default=DEFAULT_DATABASE, help="a PostgreSQL URL")
+    parser.add_argument("--json", action="store_true", help="print only the JSON object")
+    args = parser.parse_args()
+    console = Console(quiet=args.json, stderr=True)
+    with (
+        tempfile.TemporaryDirectory() as scratch,
+        store.database("postgresql", args.database) as url,
+    ):
+        folder = Path(scratch)
+        console.print(f"setting up {args.persons:,} persons and {args.devices} devices …")
+        passwords = seed(url, args.persons, folder)
+        fleet = prepare_fleet(url, args.devices, args.tasks)
+        (folder / "bare.json").write_text("{}")
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        serve_script = Path(__file__).with_name("serve.py")
+        server = subprocess.Popen(  # noqa: S603 - the serve benchmark's server entry, our arguments
+            [sys.executable, str(serve_script), "--serve", url, str(folder), str(port)],
+        )
+        try:
+            wait_until_up(base, server)
+            devices = enrol_fleet(base, passwords["admin"], fleet)
+            console.print(f"burst: {len(devices)} devices within {args.window:g} s …")
+            fleet_seconds = asyncio.run(burst(base, devices, args.window))
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    errors: dict[str, int] = {}
+    for device in devices:
+        for status, count in device.errors.items():
+            errors[status] = errors.get(status, 0) + count
+    checkins = [t for d in devices for t in d.checkins]
+    packages = [t for d in devices for t in d.packages]
+    report = {
+        "benchmark": "sync",
+        "database": "postgresql",
+        "persons": args.persons,
+        "devices": len(devices),
+        "tasks_per_device": args.tasks,
+        "window_seconds": args.window,
+        "checkins": len(checkins),
+        "packages": len(packages),
+        "checkin_p50_ms": percentile(checkins, 0.5),
+        "checkin_p99_ms": percentile(checkins, 0.99),
+        "package_p50_ms": percentile(packages, 0.5),
+        "package_p99_ms": percentile(packages, 0.99),
+        "fleet_seconds": round(fleet_seconds, 2),
+        "errors": errors,
+        "offline_open_ms": None,
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+    print(json.dumps(report, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
