@@ -5,9 +5,10 @@
 
 Sets up a store in a fresh PostgreSQL schema (``--database``; the tests' database by default):
 a synthetic city of ``--persons`` integrated and published, its grids, scenarios, staff and the
-demo's tasks, exactly as ``make demo`` does. Then it starts ``frontline``'s app on uvicorn in a
-process of its own (one worker) with one extra route, ``/bench/bare``, that returns the same JSON
-a subject read returns, from memory: the framework's own limit, measured side by side.
+demo's tasks, exactly as ``make demo`` does. Then it starts ``frontline``'s app on uvicorn
+(``--workers`` worker processes, one by default) with one extra route, ``/bench/bare``, that
+returns the same JSON a subject read returns, from memory: the framework's own limit, measured
+side by side.
 
 - **Open loop** (``p50_ms``, ``p99_ms``): requests are sent at ``--rate`` per second for
   ``--seconds``, each at its intended time whatever the earlier ones are doing, over up to
@@ -79,22 +80,44 @@ def seed(url: str, persons: int, folder: Path) -> dict[str, str]:
         engine.dispose()
 
 
-def serve(url: str, data_dir: str, port: int) -> None:
-    """Run the app (and ``/bench/bare``) on uvicorn: the server process's entry point."""
+def serve(url: str, data_dir: str, port: int, workers: int = 1) -> None:
+    """Run the app (and ``/bench/bare``) on uvicorn: the server process's entry point. Each
+    worker process builds the app from the environment, as `frontline serve --workers` does."""
+    import os
+
     import uvicorn
+
+    os.environ.update(
+        {
+            "FRONTLINE_DATABASE_URL": url,
+            "FRONTLINE_DATA_DIR": data_dir,
+            "FRONTLINE_AUDIT_KEY_FILE": str(Path(data_dir) / "audit-signing.key"),
+            "FRONTLINE_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        }
+    )
+    app: Any = bench_app() if workers == 1 else "serve:bench_app"
+    uvicorn.run(
+        app,
+        host="127.0.0.1",
+        port=port,
+        access_log=False,
+        log_level="warning",
+        workers=workers,
+        factory=workers > 1,
+        app_dir=str(Path(__file__).parent),
+    )
+
+
+def bench_app() -> Any:
+    """The service for the settings in the environment, with ``/bench/bare``."""
+    from fastapi.responses import Response
 
     from frontline.settings import Settings
     from frontline.web import create_app
 
-    settings = Settings(
-        database_url=url,
-        data_dir=Path(data_dir),
-        audit_key_file=Path(data_dir) / "audit-signing.key",
-    )
+    settings = Settings()
     app = create_app(settings)
-    bare_body = (Path(data_dir) / "bare.json").read_bytes()
-
-    from fastapi.responses import Response
+    bare_body = (settings.data_dir / "bare.json").read_bytes()
 
     @app.get("/bench/bare", include_in_schema=False)
     def bare_route() -> Response:
@@ -103,8 +126,7 @@ def serve(url: str, data_dir: str, port: int) -> None:
     # Matched first, as the subject read is (its router comes first): neither pays for
     # trying the other routes.
     app.router.routes.insert(0, app.router.routes.pop())
-
-    uvicorn.run(app, host="127.0.0.1", port=port, access_log=False, log_level="warning")
+    return app
 
 
 def free_port() -> int:
@@ -230,9 +252,12 @@ def main() -> None:
     parser.add_argument(
         "--serve", nargs=3, metavar=("URL", "DATA_DIR", "PORT"), help=argparse.SUPPRESS
     )
+    parser.add_argument(
+        "--workers", type=int, default=1, help="server worker processes (frontline serve's)"
+    )
     args = parser.parse_args()
     if args.serve:
-        serve(args.serve[0], args.serve[1], int(args.serve[2]))
+        serve(args.serve[0], args.serve[1], int(args.serve[2]), args.workers)
         return
     with (
         tempfile.TemporaryDirectory() as scratch,
@@ -244,7 +269,16 @@ def main() -> None:
         base = f"http://127.0.0.1:{port}"
         (folder / "bare.json").write_text("{}")
         server = subprocess.Popen(  # noqa: S603 - this script, with arguments we made
-            [sys.executable, __file__, "--serve", url, str(folder), str(port)],
+            [
+                sys.executable,
+                __file__,
+                "--serve",
+                url,
+                str(folder),
+                str(port),
+                "--workers",
+                str(args.workers),
+            ],
         )
         try:
             wait_until_up(base, server)
@@ -273,7 +307,16 @@ def main() -> None:
             server.terminate()
             server.wait(timeout=30)
             server = subprocess.Popen(  # noqa: S603 - as above
-                [sys.executable, __file__, "--serve", url, str(folder), str(port)],
+                [
+                    sys.executable,
+                    __file__,
+                    "--serve",
+                    url,
+                    str(folder),
+                    str(port),
+                    "--workers",
+                    str(args.workers),
+                ],
             )
             wait_until_up(base, server)
             loaded = asyncio.run(
@@ -289,6 +332,7 @@ def main() -> None:
         "database": "postgresql",
         "persons": args.persons,
         "rate": args.rate,
+        "workers": args.workers,
         "seconds": args.seconds,
         "tasks_read": len(paths),
         **loaded,

@@ -7,7 +7,7 @@ Sets up the demo's store (``--persons`` persons, grids, scenarios, staff) in a f
 PostgreSQL schema, then ``--devices`` grid workers, each placed in a grid with ``--tasks``
 assigned elderly home visits of residents of that grid, each with an enrolled device (its own
 P-256 key) signed in — all before the clock starts. The app runs on uvicorn in a process of
-its own (one worker), as `frontline serve` runs it.
+its own (``--workers`` processes), as `frontline serve` runs it.
 
 The burst: every device starts at a random moment within ``--window`` seconds and, one call
 after the other, each with a fresh DPoP proof signed by its key, checks in, lists its tasks
@@ -242,6 +242,7 @@ def main() -> None:
     parser.add_argument("--window", type=float, default=10.0, help="seconds the starts spread over")
     parser.add_argument("--persons", type=int, default=5000)
     parser.add_argument("--database", default=DEFAULT_DATABASE, help="a PostgreSQL URL")
+    parser.add_argument("--workers", type=int, default=1, help="server worker processes")
     parser.add_argument("--json", action="store_true", help="print only the JSON object")
     args = parser.parse_args()
     console = Console(quiet=args.json, stderr=True)
@@ -258,7 +259,16 @@ def main() -> None:
         base = f"http://127.0.0.1:{port}"
         serve_script = Path(__file__).with_name("serve.py")
         server = subprocess.Popen(  # noqa: S603 - the serve benchmark's server entry, our arguments
-            [sys.executable, str(serve_script), "--serve", url, str(folder), str(port)],
+            [
+                sys.executable,
+                str(serve_script),
+                "--serve",
+                url,
+                str(folder),
+                str(port),
+                "--workers",
+                str(args.workers),
+            ],
         )
         try:
             wait_until_up(base, server)
@@ -280,6 +290,7 @@ def main() -> None:
         "persons": args.persons,
         "devices": len(devices),
         "tasks_per_device": args.tasks,
+        "workers": args.workers,
         "window_seconds": args.window,
         "checkins": len(checkins),
         "packages": len(packages),

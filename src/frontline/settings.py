@@ -71,6 +71,27 @@ class Settings(BaseSettings):
     secure_cookies: bool | None = None
     """Mark cookies Secure (HTTPS only); default: on in production, off otherwise."""
 
+    def as_environment(self) -> dict[str, str]:
+        """These settings as `FRONTLINE_*` variables: what a worker process of the service
+        reads to build the same app (`frontline.web.factory`)."""
+        values: dict[str, str] = {}
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if value is None:
+                continue
+            if isinstance(value, SecretStr):
+                text = value.get_secret_value()
+            elif isinstance(value, timedelta):
+                text = str(int(value.total_seconds()))
+            elif isinstance(value, list):
+                text = ",".join(str(item) for item in value)
+            elif isinstance(value, bool):
+                text = "true" if value else "false"
+            else:
+                text = str(value)
+            values[f"FRONTLINE_{name.upper()}"] = text
+        return values
+
     @field_validator("access_token_ttl", "refresh_token_ttl", mode="before")
     @classmethod
     def _seconds(cls, value: object) -> object:

@@ -110,3 +110,24 @@ def test_serve_refuses_to_start_with_a_placeholder_secret(tmp_path: Path) -> Non
     assert "placeholder" in result.output
     assert "Traceback" not in result.output
     assert not (tmp_path / "x.db").exists()  # refused before touching anything
+
+
+def test_a_worker_process_rebuilds_the_same_settings_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    given = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        environment="production",
+        database_url="postgresql+psycopg://frontline@db.internal/frontline",
+        data_dir=tmp_path,
+        secret_key=GOOD_KEY,
+        access_token_ttl=timedelta(minutes=10),
+        allowed_hosts=["frontline.example", "10.0.0.5"],
+        secure_cookies=True,
+    )
+    for name, value in given.as_environment().items():
+        monkeypatch.setenv(name, value)
+    rebuilt = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert rebuilt == given
+    assert rebuilt.secret_key is not None
+    assert rebuilt.secret_key.get_secret_value() == GOOD_KEY

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import os
 from typing import Annotated, Any
 
 import typer
@@ -13,6 +14,9 @@ from rich.markup import escape
 from frontline.settings import Settings
 from frontline.store import create_engine_for, safe_url, upgrade
 from frontline.store.schema import current_revision, head_revision
+
+FACTORY = "frontline.web.factory:app_from_environment"
+"""What each worker process of a multi-process service builds its app with."""
 
 
 def load_settings(database: str | None) -> Settings:
@@ -75,23 +79,34 @@ def register(app: typer.Typer) -> None:
                 "sqlite:///var/frontline.db]."
             ),
         ] = None,
+        workers: Annotated[
+            int,
+            typer.Option(
+                min=1, max=64, help="Worker processes (one per CPU core suits a busy service)."
+            ),
+        ] = 1,
     ) -> None:
         """Start the web service: the API (/api/v1), its docs (/docs) and the console
         (/console). Settings come from FRONTLINE_* variables and .env (see docs/api.md)."""
         console = Console()
         settings = load_settings(database)
         prepare_database(settings, console)
-        run_service(settings, host, port, console)
+        run_service(settings, host, port, console, workers=workers)
 
 
-def run_service(settings: Settings, host: str, port: int, console: Console) -> None:
+def run_service(
+    settings: Settings, host: str, port: int, console: Console, *, workers: int = 1
+) -> None:
     """Serve the app built from ``settings`` on uvicorn until interrupted, after printing where
-    its console and API docs are."""
+    its console and API docs are. With several `workers`, each process builds the app from
+    the settings handed over as `FRONTLINE_*` variables."""
     import uvicorn
 
     from frontline.web import create_app
 
-    service = create_app(settings)
+    service: Any = create_app(settings) if workers == 1 else FACTORY
+    if workers > 1:
+        os.environ.update(settings.as_environment())
     shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host  # noqa: S104
     base = f"http://{shown}:{port}"
     console.print(f"Frontline {settings.environment} · {escape(safe_url(settings.database_url))}")
@@ -108,4 +123,6 @@ def run_service(settings: Settings, host: str, port: int, console: Console) -> N
         proxy_headers=True,
         access_log=False,
         log_config=log_config(),
+        workers=workers,
+        factory=workers > 1,
     )
