@@ -7,7 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from pydantic import ValidationError
+from pydantic import SecretStr, ValidationError
 from typer.testing import CliRunner
 
 from frontline.cli.app import build_app
@@ -120,7 +120,7 @@ def test_a_worker_process_rebuilds_the_same_settings_from_the_environment(
         environment="production",
         database_url="postgresql+psycopg://frontline@db.internal/frontline",
         data_dir=tmp_path,
-        secret_key=GOOD_KEY,
+        secret_key=SecretStr(GOOD_KEY),
         access_token_ttl=timedelta(minutes=10),
         allowed_hosts=["frontline.example", "10.0.0.5"],
         secure_cookies=True,

@@ -10,6 +10,7 @@ from typing import Annotated, TypeVar
 
 import segno
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from sqlalchemy import Connection
 
 from frontline.access.reading import AccessRefused
 from frontline.devices.enrolment import Registration, enrol_device, issue_enrolment_code
@@ -34,12 +35,15 @@ from frontline.web.access_models import subject_read
 from frontline.web.access_problems import refusal
 from frontline.web.audit_signer import AuditSignerDep, AuditWriterDep
 from frontline.web.deps import (
+    BearerDep,
     ConnectionDep,
     EngineDep,
     NowDep,
     PrincipalDep,
     SessionSettingsDep,
+    request_principal,
     require_roles,
+    run_in_transaction,
 )
 from frontline.web.device_auth import (
     device_problem,
@@ -327,16 +331,11 @@ def _device(api: APIRouter) -> None:
     @api.post(
         "/device/check-in", response_model=CheckInOut, responses=problem_responses(401, 403, 422)
     )
-    def device_check_in(
-        body: CheckInIn,
-        request: Request,
-        connection: ConnectionDep,
-        principal: PrincipalDep,
-        now: NowDep,
+    async def device_check_in(
+        body: CheckInIn, request: Request, engine: EngineDep, now: NowDep, _: BearerDep
     ) -> CheckInOut:
         """Report the device's posture; answers the policy, commands to carry out and
         packages to delete now."""
-        device_id = _device_of(principal)
         posture = Posture(
             app_version=body.app_version,
             last_sync_at=body.last_sync_at,
@@ -344,20 +343,27 @@ def _device(api: APIRouter) -> None:
             storage_bytes=body.storage_bytes,
             locked=body.locked,
         )
-        answer = check_in(connection, device_id, posture, device_policy(request), now=now)
-        forget_old_proofs(connection, now)
-        return CheckInOut(
-            server_time=answer.server_time,
-            policy=policy_out(answer.policy),
-            commands=[
-                CommandOut(id=c.id, kind=c.kind, issued_at=c.issued_at)  # type: ignore[arg-type]
-                for c in answer.commands
-            ],
-            purge=[
-                PurgeOut(package_id=p.package_id, reason=p.reason)  # type: ignore[arg-type]
-                for p in answer.purge
-            ],
-        )
+        policy = device_policy(request)
+
+        def work(connection: Connection) -> CheckInOut:
+            device_id = _device_of(request_principal(connection, request, now))
+            answer = check_in(connection, device_id, posture, policy, now=now)
+            forget_old_proofs(connection, now)
+            return CheckInOut(
+                server_time=answer.server_time,
+                policy=policy_out(answer.policy),
+                commands=[
+                    CommandOut(id=c.id, kind=c.kind, issued_at=c.issued_at)  # type: ignore[arg-type]
+                    for c in answer.commands
+                ],
+                purge=[
+                    PurgeOut(package_id=p.package_id, reason=p.reason)  # type: ignore[arg-type]
+                    for p in answer.purge
+                ],
+            )
+
+        # Every phone checks in each morning: one worker thread for all of it.
+        return await run_in_transaction(request, engine, work, statements_only=False)
 
     @api.post(
         "/device/commands/{command_id}/done",
@@ -376,22 +382,26 @@ def _device(api: APIRouter) -> None:
         return Response(status_code=204)
 
     @api.get("/device/tasks", response_model=DeviceTasks, responses=problem_responses(401, 403))
-    def device_tasks(
-        connection: ConnectionDep, principal: PrincipalDep, now: NowDep
+    async def device_tasks(
+        request: Request, engine: EngineDep, now: NowDep, _: BearerDep
     ) -> DeviceTasks:
         """The worker's assigned and in-progress tasks, soonest due first (no personal
         data: the subject is named by its entity id)."""
-        _device_of(principal)
-        page = list_tasks(
-            connection,
-            principal,
-            TaskFilter(
-                statuses=(Status.ASSIGNED, Status.IN_PROGRESS), assignee_id=principal.staff_id
-            ),
-            limit=200,
-        )
-        today = now.date()
-        return DeviceTasks(items=[_device_task(t, today) for t in page.items])
+
+        def work(connection: Connection) -> DeviceTasks:
+            principal = request_principal(connection, request, now)
+            _device_of(principal)
+            page = list_tasks(
+                connection,
+                principal,
+                TaskFilter(
+                    statuses=(Status.ASSIGNED, Status.IN_PROGRESS), assignee_id=principal.staff_id
+                ),
+                limit=200,
+            )
+            return DeviceTasks(items=[_device_task(t, now.date()) for t in page.items])
+
+        return await run_in_transaction(request, engine, work, statements_only=False)
 
     @api.post(
         "/device/tasks/{task}/package",
@@ -399,44 +409,51 @@ def _device(api: APIRouter) -> None:
         response_model=PackageOut,
         responses=problem_responses(401, 403, 404, 422),
     )
-    def device_package(
+    async def device_package(
         task: TASK,
         request: Request,
         response: Response,
-        connection: ConnectionDep,
-        principal: PrincipalDep,
+        engine: EngineDep,
         now: NowDep,
         signer: AuditSignerDep,
         writer: AuditWriterDep,
+        _: BearerDep,
     ) -> PackageOut:
         """The task's package: the scenario's fields of its subject, masked as declared,
         and when the device must have deleted it. Each package issued is a read in the
         audit log, with the device."""
-        _device_of(principal)
         reference = int(task) if task.isdigit() else task
-        try:
-            package = _refused(
-                lambda: issue_package(
-                    connection,
-                    principal,
-                    reference,
-                    device_policy(request),
-                    now=now,
-                    signer=signer,
-                    writer=writer,
+        policy = device_policy(request)
+
+        def work(connection: Connection) -> PackageOut:
+            principal = request_principal(connection, request, now)
+            _device_of(principal)
+            try:
+                package = _refused(
+                    lambda: issue_package(
+                        connection,
+                        principal,
+                        reference,
+                        policy,
+                        now=now,
+                        signer=signer,
+                        writer=writer,
+                    )
                 )
+            except AccessRefused as refused:
+                raise refusal(refused.reason) from None
+            return PackageOut(
+                package_id=package.id,
+                task_reference=package.task.reference,
+                task_status=package.task.status.value,
+                issued_at=package.issued_at,
+                expires_at=package.expires_at,
+                read=subject_read(package.record),
             )
-        except AccessRefused as refused:
-            raise refusal(refused.reason) from None
+
         response.headers.update(NO_STORE)
-        return PackageOut(
-            package_id=package.id,
-            task_reference=package.task.reference,
-            task_status=package.task.status.value,
-            issued_at=package.issued_at,
-            expires_at=package.expires_at,
-            read=subject_read(package.record),
-        )
+        # Ten of these per phone every morning: one worker thread each.
+        return await run_in_transaction(request, engine, work, statements_only=False)
 
     @api.post(
         "/device/receipts", response_model=ReceiptsOut, responses=problem_responses(401, 403, 422)
