@@ -6,7 +6,8 @@ A purpose is always stated by the reader; the policy then checks it against the 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from enum import Enum
+from typing import Literal, Protocol
 
 PurposeKind = Literal["task", "counter", "break_glass"]
 
@@ -37,6 +38,40 @@ class TaskFacts:
     subject: Subject
     assignee_id: int | None
     status: str
+
+    @classmethod
+    def of(cls, task: StoredTask) -> TaskFacts:
+        """The facts of a task as the tasks store answers it (`frontline.tasks.TaskBrief`)."""
+        return cls(
+            task_id=task.id,
+            reference=task.reference,
+            scenario_key=task.scenario_key,
+            scenario_version=task.scenario_version,
+            subject=Subject(task.subject_type, task.subject_id),
+            assignee_id=task.assignee_id,
+            status=task.status.value,
+        )
+
+
+class StoredTask(Protocol):
+    """A task as the tasks store answers it: what `TaskFacts.of` reads."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def reference(self) -> str: ...
+    @property
+    def scenario_key(self) -> str: ...
+    @property
+    def scenario_version(self) -> int: ...
+    @property
+    def subject_type(self) -> str: ...
+    @property
+    def subject_id(self) -> str: ...
+    @property
+    def assignee_id(self) -> int | None: ...
+    @property
+    def status(self) -> Enum: ...
 
 
 @dataclass(frozen=True, slots=True)

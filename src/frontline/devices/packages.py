@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Connection, insert, select, update
 
 from frontline.access.policy import in_scope
-from frontline.access.purposes import Subject, TaskFacts, TaskPurpose
+from frontline.access.purposes import TaskFacts, TaskPurpose
 from frontline.access.reading import SubjectRecord, read_subject
 from frontline.audit import AuditWriter, Signer
 from frontline.devices.errors import DeviceError
@@ -109,15 +109,7 @@ def issue_package(
     brief = find_task(connection, task)
     if brief is None or brief.assignee_id != principal.staff_id:
         raise DeviceError("task_not_yours")
-    facts = TaskFacts(
-        task_id=brief.id,
-        reference=brief.reference,
-        scenario_key=brief.scenario_key,
-        scenario_version=brief.scenario_version,
-        subject=Subject(brief.subject_type, brief.subject_id),
-        assignee_id=brief.assignee_id,
-        status=brief.status.value,
-    )
+    facts = TaskFacts.of(brief)
     record = read_subject(
         connection,
         principal,

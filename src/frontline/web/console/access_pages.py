@@ -24,22 +24,15 @@ from frontline.web.audit_signer import AuditSignerDep
 from frontline.web.catalogue import Text
 from frontline.web.console.pages import PagesDep
 from frontline.web.console.session import CONSOLE_PATH, ConsoleUser, console_roles
-from frontline.web.csrf import CSRF_COOKIE
 from frontline.web.deps import ConnectionDep, EngineDep, NowDep
 from frontline.web.features import Feature
 from frontline.web.navigation import NavEntry
-from frontline.web.problems import CSRF, Problem
 from frontline.web.routes.access import CHAIN_READERS, MAX_ID, REPORT_READERS, REVIEWERS
 
 ReportReaderDep = Annotated[ConsoleUser, Depends(console_roles(*REPORT_READERS))]
 ChainReaderDep = Annotated[ConsoleUser, Depends(console_roles(*CHAIN_READERS))]
 ReviewerDep = Annotated[ConsoleUser, Depends(console_roles(*REVIEWERS))]
 _FORM_LIMIT = 2048
-
-
-def _check_csrf(request: Request, pages: PagesDep, token: str) -> None:
-    if not pages.csrf.valid(request.cookies.get(CSRF_COOKIE), token):
-        raise Problem(CSRF)
 
 
 def router() -> APIRouter:
@@ -63,7 +56,7 @@ def router() -> APIRouter:
         csrf_token: Annotated[str, Form(max_length=_FORM_LIMIT)] = "",
     ) -> Response:
         """The printable report of every access to the person's data."""
-        _check_csrf(request, pages, csrf_token)
+        pages.check_csrf(request, csrf_token)
         try:
             found = citizen_report(connection, user.principal, id_number, now=now, signer=signer)
         except (InvalidIdNumber, OutOfScope) as error:
@@ -103,7 +96,7 @@ def router() -> APIRouter:
         csrf_token: Annotated[str, Form(max_length=_FORM_LIMIT)] = "",
     ) -> Response:
         """Verify the whole log now, then show the status page with the result."""
-        _check_csrf(request, pages, csrf_token)
+        pages.check_csrf(request, csrf_token)
         verify_and_record(
             engine,
             connection,
@@ -148,7 +141,7 @@ def router() -> APIRouter:
         csrf_token: Annotated[str, Form(max_length=_FORM_LIMIT)] = "",
     ) -> Response:
         """Record a verdict, then back to the list."""
-        _check_csrf(request, pages, csrf_token)
+        pages.check_csrf(request, csrf_token)
         try:
             review_grant(
                 connection, user.principal, grant_id, verdict=verdict, note=note, now=now,

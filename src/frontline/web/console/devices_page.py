@@ -26,24 +26,17 @@ from frontline.staff.roles import Role
 from frontline.web.catalogue import Text
 from frontline.web.console.pages import PagesDep
 from frontline.web.console.session import CONSOLE_PATH, ConsoleUser, console_roles
-from frontline.web.csrf import CSRF_COOKIE
 from frontline.web.deps import ConnectionDep, NowDep
 from frontline.web.device_auth import device_problem
 from frontline.web.features import Feature
 from frontline.web.language import of_page
 from frontline.web.navigation import NavEntry
-from frontline.web.problems import CSRF, Problem
 from frontline.web.routes.devices import APP_PATH
 
 ViewerDep = Annotated[ConsoleUser, Depends(console_roles(*VIEWERS))]
 AdministratorDep = Annotated[ConsoleUser, Depends(console_roles(Role.ADMINISTRATOR))]
 DEVICES_PATH = f"{CONSOLE_PATH}/devices"
 _FORM_LIMIT = 2048
-
-
-def _check_csrf(request: Request, pages: PagesDep, token: str) -> None:
-    if not pages.csrf.valid(request.cookies.get(CSRF_COOKIE), token):
-        raise Problem(CSRF)
 
 
 def router() -> APIRouter:
@@ -93,7 +86,7 @@ def router() -> APIRouter:
         csrf_token: Annotated[str, Form(max_length=_FORM_LIMIT)] = "",
     ) -> Response:
         """Issue a code and show it once, with its QR code."""
-        _check_csrf(request, pages, csrf_token)
+        pages.check_csrf(request, csrf_token)
         try:
             issued = issue_enrolment_code(connection, user.principal, staff_id=staff_id, now=now)
         except DeviceError as error:
@@ -119,7 +112,7 @@ def router() -> APIRouter:
         csrf_token: Annotated[str, Form(max_length=_FORM_LIMIT)] = "",
     ) -> Response:
         """Lock, wipe or revoke, then back to the list."""
-        _check_csrf(request, pages, csrf_token)
+        pages.check_csrf(request, csrf_token)
         try:
             issue_command(
                 connection, user.principal, device_id, kind, reason=reason or None, now=now

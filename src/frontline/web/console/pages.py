@@ -24,7 +24,7 @@ from frontline.web.cookies import queue_cookie
 from frontline.web.csrf import CSRF_COOKIE, CSRF_FIELD, CsrfGuard
 from frontline.web.language import LANGUAGE_COOKIE, LANGUAGE_PARAMETER, asked_for, of_page
 from frontline.web.navigation import Navigation
-from frontline.web.problems import ProblemDetails
+from frontline.web.problems import CSRF, Problem, ProblemDetails
 
 TEMPLATES = Path(__file__).parents[1] / "templates"
 _YEAR = 365 * 24 * 3600
@@ -92,6 +92,11 @@ class Pages:
             "Content-Language": _tag(language),
         }
         return HTMLResponse(html, status_code=status, headers={**page_headers, **(headers or {})})
+
+    def check_csrf(self, request: Request, token: str) -> None:
+        """Refuse a form post whose CSRF token does not match the request's cookie."""
+        if not self.csrf.valid(request.cookies.get(CSRF_COOKIE), token):
+            raise Problem(CSRF)
 
     def redirect(self, request: Request, location: str) -> Response:
         """A 303 to `location` (after a form, or to the sign-in page)."""

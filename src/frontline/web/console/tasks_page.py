@@ -29,14 +29,13 @@ from frontline.tasks import (
     transitions_of,
 )
 from frontline.web.catalogue import Text
-from frontline.web.console.pages import Pages, PagesDep
+from frontline.web.console.pages import PagesDep
 from frontline.web.console.session import CONSOLE_PATH, ConsoleUser, console_roles
-from frontline.web.csrf import CSRF_COOKIE
 from frontline.web.deps import ConnectionDep, NowDep
 from frontline.web.features import Feature
 from frontline.web.language import of_page
 from frontline.web.navigation import NavEntry
-from frontline.web.problems import CSRF, INVALID_REQUEST, Problem
+from frontline.web.problems import INVALID_REQUEST, Problem
 from frontline.web.routes.tasks import router as api_router
 from frontline.web.task_problems import MESSAGES as TASK_MESSAGES
 from frontline.web.task_problems import audit_signer, task_problem
@@ -121,7 +120,7 @@ def router() -> APIRouter:
         csrf_token: Annotated[str, Form(max_length=256)] = "",
     ) -> Response:
         """Create a task for each listed subject; back to the list with what happened."""
-        _check_csrf(request, pages, csrf_token)
+        pages.check_csrf(request, csrf_token)
         subject_ids = [s for s in _SPLIT.split(subjects.strip().upper()) if s]
         try:
             due = date.fromisoformat(due_on)
@@ -152,7 +151,7 @@ def router() -> APIRouter:
         csrf_token: Annotated[str, Form(max_length=256)] = "",
     ) -> Response:
         """Assign every checked task to the chosen worker (all or nothing)."""
-        _check_csrf(request, pages, csrf_token)
+        pages.check_csrf(request, csrf_token)
         if not task or not assignee.isdigit() or len(task) > PAGE:
             raise Problem(INVALID_REQUEST, detail="tasks.assign_invalid")
         signer = audit_signer(request)
@@ -183,11 +182,6 @@ def router() -> APIRouter:
                             steps=transitions_of(connection, found.id))  # fmt: skip
 
     return console
-
-
-def _check_csrf(request: Request, pages: Pages, token: str) -> None:
-    if not pages.csrf.valid(request.cookies.get(CSRF_COOKIE), token):
-        raise Problem(CSRF)
 
 
 MESSAGES = {

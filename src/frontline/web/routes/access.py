@@ -22,7 +22,7 @@ from frontline.access.break_glass import (
 )
 from frontline.access.chain_status import chain_status, verify_and_record
 from frontline.access.citizen_report import InvalidIdNumber, OutOfScope, citizen_report
-from frontline.access.purposes import Subject, TaskFacts, TaskPurpose
+from frontline.access.purposes import TaskFacts, TaskPurpose
 from frontline.access.reading import AccessRefused, counter_lookup, read_subject
 from frontline.staff.principal import Principal
 from frontline.staff.roles import Role
@@ -112,15 +112,7 @@ def router() -> APIRouter:
             task = find_task(connection, int(task_id) if task_id.isdigit() else task_id)
             if task is None:
                 raise task_not_found()
-            facts = TaskFacts(
-                task_id=task.id,
-                reference=task.reference,
-                scenario_key=task.scenario_key,
-                scenario_version=task.scenario_version,
-                subject=Subject(task.subject_type, task.subject_id),
-                assignee_id=task.assignee_id,
-                status=task.status.value,
-            )
+            facts = TaskFacts.of(task)
             try:
                 record = read_subject(
                     connection,
