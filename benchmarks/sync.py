@@ -75,8 +75,8 @@ def proof(device: Device, method: str, url: str, with_token: bool = True) -> str
     return jws.serialize_compact(header, json.dumps(claims), device.key)
 
 
-def prepare_fleet(url: str, devices: int, tasks: int) -> list[tuple[str, str]]:
-    """`devices` workers, each with `tasks` assigned visits in one grid; (username, grid)."""
+def prepare_fleet(url: str, devices: int, tasks: int) -> list[tuple[str, int]]:
+    """`devices` workers, each with `tasks` assigned visits in one grid; (username, staff id)."""
     from sqlalchemy import select
 
     from frontline.areas.models import SubjectArea
@@ -90,7 +90,7 @@ def prepare_fleet(url: str, devices: int, tasks: int) -> list[tuple[str, str]]:
 
     cheap = HashParameters(time_cost=1, memory_cost=8, parallelism=1)  # setup, not measured
     engine = create_engine_for(url)
-    fleet: list[tuple[str, str]] = []
+    fleet: list[tuple[str, int]] = []
     try:
         with write_transaction(engine) as connection:
             busy = set(connection.execute(select(Task.subject_id)).scalars())
@@ -124,13 +124,13 @@ def prepare_fleet(url: str, devices: int, tasks: int) -> list[tuple[str, str]]:
                     if result.outcome is not Outcome.CREATED or result.task_id is None:
                         raise SystemExit(f"could not create a task: {result.outcome}")
                     assign_task(connection, None, result.task_id, staff_id)
-                fleet.append((username, grid))
+                fleet.append((username, staff_id))
     finally:
         engine.dispose()
     return fleet
 
 
-def enrol_fleet(base: str, admin_password: str, fleet: list[tuple[str, str]]) -> list[Device]:
+def enrol_fleet(base: str, admin_password: str, fleet: list[tuple[str, int]]) -> list[Device]:
     """Enrol and sign in one device per worker over the API (before the clock starts)."""
     devices = []
     with httpx.Client(base_url=base, timeout=30) as client:
@@ -139,20 +139,12 @@ def enrol_fleet(base: str, admin_password: str, fleet: list[tuple[str, str]]) ->
         )
         admin.raise_for_status()
         headers = {"Authorization": f"Bearer {admin.json()['access_token']}"}
-        staff = {}
         page = client.get("/api/v1/devices", headers=headers)  # warms the route up
         page.raise_for_status()
-        for username, _ in fleet:
+        for username, staff_id in fleet:
             device = Device(ECKey.generate_key("P-256"))
-            me = client.post(
-                "/api/v1/auth/sign-in", json={"username": username, "password": BENCH_PASSWORD}
-            )
-            me.raise_for_status()
-            staff[username] = client.get(
-                "/api/v1/me", headers={"Authorization": f"Bearer {me.json()['access_token']}"}
-            ).json()["staff_id"]
             code = client.post(
-                "/api/v1/devices/enrolments", headers=headers, json={"staff_id": staff[username]}
+                "/api/v1/devices/enrolments", headers=headers, json={"staff_id": staff_id}
             )
             code.raise_for_status()
             enrolled = client.post(

@@ -68,6 +68,9 @@ class Settings(BaseSettings):
     """How long a sign-in lasts however often it is refreshed: a working day."""
     allowed_hosts: Annotated[list[str], NoDecode] = ["localhost", "127.0.0.1"]
     """Host names the service answers to (`*` for any); comma-separated in the environment."""
+    worker_devices_required: bool = True
+    """Grid workers sign in only on an enrolled phone (password and device): the API's and
+    the console's password sign-in refuse an account whose only role is worker."""
     secure_cookies: bool | None = None
     """Mark cookies Secure (HTTPS only); default: on in production, off otherwise."""
 

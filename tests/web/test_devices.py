@@ -18,7 +18,7 @@ from sqlalchemy import Engine, select
 
 from frontline.audit import AuditEvent
 from frontline.devices.proofs import token_hash
-from frontline.staff.accounts import create_staff
+from frontline.staff.accounts import create_staff, find_staff
 from frontline.staff.roles import Role
 from frontline.store import write_transaction
 from frontline.tasks import assign_task, create_task
@@ -102,7 +102,9 @@ def world_app(engine: Engine, database_url: str, tmp_path: Any, clock: Clock) ->
             now=clock.now,
         )  # fmt: skip
     return create_app(
-        settings_for(database_url, tmp_path / "var"), clock=clock, session_settings=SESSION_SETTINGS
+        settings_for(database_url, tmp_path / "var", worker_devices_required=True),
+        clock=clock,
+        session_settings=SESSION_SETTINGS,
     )
 
 
@@ -113,9 +115,11 @@ def api(world_app: FastAPI) -> Any:
 
 
 def staff_id(client: Client, username: str) -> int:
-    tokens = sign_in(client, username)
-    found: int = client.get("/api/v1/me", headers=bearer(tokens)).json()["staff_id"]
-    return found
+    engine: Engine = client.app.state.engine
+    with engine.connect() as connection:
+        account = find_staff(connection, username)
+    assert account is not None
+    return account.id
 
 
 def enrolled(client: Client, clock: Clock, username: str = "worker") -> tuple[Phone, str]:
@@ -333,3 +337,14 @@ def test_a_proof_is_refused_outside_its_time_window(api: Client, clock: Clock) -
         proof=late.proof("POST", "/api/v1/device/check-in", phone.access),
     )
     assert answer.status_code == 401
+
+
+def test_a_worker_signs_in_only_on_an_enrolled_phone(api: Client, clock: Clock) -> None:
+    refused = api.post("/api/v1/auth/sign-in", json={"username": "worker", "password": PASSWORD})
+    assert refused.status_code == 403
+    assert refused.json()["type"].endswith("/device-required")
+    assert "手机" in refused.json()["detail"]
+    phone, _ = enrolled(api, clock)
+    assert phone.sign_in().status_code == 200
+    manager = api.post("/api/v1/auth/sign-in", json={"username": "manager", "password": PASSWORD})
+    assert manager.status_code == 200  # other roles keep their password sign-in

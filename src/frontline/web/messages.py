@@ -89,6 +89,11 @@ _PROBLEMS = {
         "登录尝试过于频繁，请在 {wait}后再试。",
         "Too many sign-in attempts; try again in {wait}.",
     ),
+    "problem.device-required.title": Text("请在手机上登录", "Sign in on your phone"),
+    "problem.device-required.detail": Text(
+        "网格员请在已绑定的手机上用 Frontline 应用登录（密码加已绑定的手机）。",
+        "Grid workers sign in with the Frontline app on their enrolled phone (password and phone).",
+    ),
     "problem.account-inactive.title": Text("账号已停用", "Account disabled"),
     "problem.account-inactive.detail": Text(
         "此账号已停用，无法登录。如需恢复，请联系系统管理员。",

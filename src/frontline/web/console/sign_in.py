@@ -22,7 +22,7 @@ from frontline.web.csrf import CSRF_COOKIE
 from frontline.web.deps import EngineDep, NowDep, SessionSettingsDep, SettingsDep
 from frontline.web.features import Feature
 from frontline.web.problems import CSRF, INVALID_REQUEST, Problem
-from frontline.web.routes.auth import client_address, refusal_problem
+from frontline.web.routes.auth import password_sign_in, refusal_problem
 
 _REASONS = {"required": "sign_in.required", "signed_out": "sign_in.signed_out"}
 _FORM_LIMIT = 1024
@@ -84,16 +84,18 @@ def router() -> APIRouter:
             return again(Problem(INVALID_REQUEST, detail="sign_in.missing"))
         with engine.connect() as connection:
             try:
-                pair = sessions.sign_in(
+                pair = password_sign_in(
                     connection,
                     username,
                     password,
-                    client=client_address(request),
+                    request=request,
                     now=now,
-                    settings=session_settings,
+                    session_settings=session_settings,
                 )
             except SignInRefused as refused:
                 return again(refusal_problem(refused))
+            except Problem as problem:
+                return again(problem)
         store_tokens(request, pair, settings, now)
         return pages.redirect(request, target)
 

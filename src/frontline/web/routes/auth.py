@@ -8,7 +8,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials
 from pydantic import BaseModel, Field
+from sqlalchemy import Connection
 
+from frontline.devices.enrolment import DEVICE_ROLES
+from frontline.settings import Settings
 from frontline.staff import sessions
 from frontline.staff.passwords import MAX_LENGTH as MAX_PASSWORD_LENGTH
 from frontline.staff.sessions import MAX_USERNAME_LENGTH, SignInRefused, TokenPair
@@ -26,6 +29,7 @@ from frontline.web.problems import (
     ACCOUNT_INACTIVE,
     ACCOUNT_LOCKED,
     BAD_CREDENTIALS,
+    DEVICE_REQUIRED,
     RATE_LIMITED,
     SESSION_INVALID,
     UNAUTHENTICATED,
@@ -83,6 +87,40 @@ def refusal_problem(refused: SignInRefused) -> Problem:
     return Problem(_REFUSALS.get(refused.reason, BAD_CREDENTIALS), retry_after=refused.retry_after)
 
 
+def password_sign_in(
+    connection: Connection,
+    username: str,
+    password: str,
+    *,
+    request: Request,
+    now: datetime,
+    session_settings: sessions.SessionSettings,
+) -> TokenPair:
+    """A sign-in with a password alone (the API's and the console's): `SignInRefused`, or a
+    `device-required` problem for a grid worker while workers must use an enrolled phone
+    (the session just opened is ended again; the attempt counts as a success)."""
+    pair = sessions.sign_in(
+        connection,
+        username,
+        password,
+        client=client_address(request),
+        now=now,
+        settings=session_settings,
+    )
+    settings: Settings = request.app.state.settings
+    if not settings.worker_devices_required:
+        return pair
+    with connection.begin():
+        principal = sessions.authenticate(connection, pair.access_token, now=now)
+        roles = principal.roles if principal is not None else frozenset()
+        phone_only = bool(roles) and roles <= DEVICE_ROLES
+        if phone_only:
+            sessions.sign_out(connection, pair.access_token, now=now)
+    if phone_only:  # raised after the commit: the session is ended for good
+        raise Problem(DEVICE_REQUIRED)
+    return pair
+
+
 def client_address(request: Request) -> str:
     """Who is signing in, for rate limiting: the peer address (uvicorn resolves proxies)."""
     return request.client.host if request.client else "unknown"
@@ -113,13 +151,13 @@ def router() -> APIRouter:
         # Sign-in commits its own transaction (a refusal must count even though we fail).
         with engine.connect() as connection:
             try:
-                pair = sessions.sign_in(
+                pair = password_sign_in(
                     connection,
                     body.username,
                     body.password,
-                    client=client_address(request),
+                    request=request,
                     now=now,
-                    settings=settings,
+                    session_settings=settings,
                 )
             except SignInRefused as refused:
                 raise refusal_problem(refused) from None
