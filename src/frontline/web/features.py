@@ -51,6 +51,7 @@ def default_features() -> list[Feature]:
         sign_in,
         tasks_page,
     )
+    from frontline.web import mobile
     from frontline.web.routes import access, auth, devices, health, quality
 
     # The access API first: a request's path is matched against each router in turn, and a
@@ -68,4 +69,5 @@ def default_features() -> list[Feature]:
         scenarios_page.feature(),
         access_pages.feature(),
         devices_page.feature(),
+        mobile.feature(),
     ]

@@ -1,0 +1,325 @@
+// Talking to the server: check-in, commands, tasks, packages, queued steps and receipts.
+//
+// One sync round, when online: send queued receipts; check in (posture out; policy,
+// commands and packages to purge in); send queued task steps; fetch the task list; apply the
+// purge rules; fetch the packages of assigned and in-progress tasks that are not on the phone;
+// send the receipts of what was purged. A round stops quietly when the network goes away and
+// resumes with the next one.
+//
+// Events on `events`: "changed" (data on the phone changed: re-render), "locked",
+// "wiped" (detail: the message key to show), "signin" (tokens are gone: sign in again),
+// "notice" (detail: a message for the reader).
+
+import * as api from "./api.js";
+import * as clock from "./clock.js";
+import * as db from "./db.js";
+import { t } from "./i18n.js";
+import * as pin from "./pin.js";
+import * as purge from "./purge.js";
+import * as vault from "./vault.js";
+
+export const events = new EventTarget();
+export const APP_VERSION =
+  globalThis.document?.querySelector('meta[name="frontline-version"]')?.content || "dev";
+const HELD = new Set(["assigned", "in_progress"]);
+const TARGET = { start: "in_progress", complete: "done" };
+let running = null;
+let next = null;
+
+function emit(type, detail = null) {
+  events.dispatchEvent(new CustomEvent(type, { detail }));
+}
+
+/** The device policy in force (defaults until the first check-in). */
+export async function policy() {
+  return api.readPolicy(await db.getState("policy"));
+}
+
+/** What the check-in reports about this phone. */
+export async function posture() {
+  let usage = 0;
+  try {
+    usage = (await navigator.storage?.estimate?.())?.usage || 0;
+  } catch {
+    usage = 0;
+  }
+  const lastSync = await db.getState("last_sync_at", 0);
+  return {
+    app_version: APP_VERSION,
+    last_sync_at: lastSync ? new Date(lastSync).toISOString() : null,
+    packages_held: await db.count("packages"),
+    storage_bytes: Math.round(usage),
+    locked: Boolean(await pin.lockState()),
+  };
+}
+
+function stops(error) {
+  return (
+    error instanceof api.OfflineError ||
+    error instanceof api.SignInRequired ||
+    (error instanceof api.ApiError && (error.transient || error.revoked))
+  );
+}
+
+/**
+ * One sync round: {ok} or {offline}, {signin}, {wiped}. Only one runs at a time; asked for
+ * while one runs, another follows it (once, however often it was asked for), so what changed
+ * before the call is always part of the round it resolves with.
+ */
+export function syncNow() {
+  if (!running) {
+    running = round().finally(() => {
+      running = null;
+    });
+    return running;
+  }
+  if (!next) {
+    next = running
+      .catch(() => null)
+      .then(() => {
+        next = null;
+        return syncNow();
+      });
+  }
+  return next;
+}
+
+/** Resolves once no sync round runs or waits. */
+export async function settled() {
+  while (running || next) {
+    try {
+      await (next || running);
+    } catch {
+      // Its caller heard about it.
+    }
+  }
+}
+
+async function round() {
+  if (!(await api.hasSession())) return { signin: true };
+  try {
+    await sendReceipts();
+    const checked = await checkIn();
+    if (checked.wiped) return { wiped: true };
+    const refused = await flushOutbox();
+    await syncTasks();
+    await tellRefused(refused);
+    await enforce();
+    await fetchPackages();
+    await sendReceipts();
+    emit("changed");
+    return { ok: true };
+  } catch (error) {
+    emit("changed");
+    if (error instanceof api.SignInRequired) {
+      emit("signin");
+      return { signin: true };
+    }
+    if (error instanceof api.ApiError && error.revoked) return { wiped: true };
+    if (stops(error)) return { offline: true };
+    throw error;
+  }
+}
+
+/** Check in: apply the policy, purge what the server lists, carry out its commands. */
+export async function checkIn() {
+  const answer = await api.checkIn(await posture());
+  clock.adopt(answer.server_time_ms);
+  await clock.trustServer();
+  await db.setState("policy", answer.policy);
+  await db.setState("last_check_in_at", clock.now());
+  if (answer.purge.length) {
+    const items = [];
+    for (const item of answer.purge) {
+      if (item.package_id) items.push({ package_id: item.package_id, reason: item.reason });
+      else {
+        const record = await vault.packageRecordOf(item.task_ref);
+        if (record) items.push({ package_id: record.package_id, reason: item.reason });
+      }
+    }
+    await purge.purge(items);
+  }
+  const wipe = answer.commands.find((command) => command.kind === "wipe");
+  if (wipe) {
+    await wipeNow({ message: "wipe.by_admin", commandId: wipe.id, online: true });
+    return { wiped: true };
+  }
+  for (const command of answer.commands.filter((item) => item.kind === "lock")) {
+    await pin.lock("command");
+    emit("locked");
+    // The server may end the sessions as it answers a lock (the worker then signs in
+    // again with the password): the confirmation fails then, which is expected.
+    await api.commandDone(command.id);
+  }
+  return { wiped: false };
+}
+
+/**
+ * Wipe the phone (a wipe command, a revoked device, too many wrong PINs, the reader's choice):
+ * receipts and the command's confirmation go first when `online`.
+ */
+export async function wipeNow({ message = "wipe.done", commandId = null, online = false } = {}) {
+  await purge.wipe({
+    reason: "wiped",
+    beforeDestroy: online
+      ? async () => {
+          try {
+            await sendReceipts();
+          } catch {
+            // Sent or not, the data goes.
+          }
+          if (commandId) await api.commandDone(commandId);
+        }
+      : null,
+  });
+  emit("wiped", message);
+}
+
+/** Send the queued deletion receipts (idempotent on the server), at most 200 at a time. */
+export async function sendReceipts() {
+  const receipts = (await db.all("receipts")).slice(0, 200);
+  if (!receipts.length) return 0;
+  try {
+    await api.sendReceipts(
+      receipts.map(({ package_id: id, reason, deleted_at: at }) => ({
+        package_id: id,
+        reason,
+        deleted_at: at,
+      })),
+    );
+  } catch (error) {
+    // Refused for good (a body the server will never take): dropped rather than blocking
+    // every sync after it. The server's inventory still ages the packages out by expiry.
+    if (stops(error) || !(error instanceof api.ApiError)) throw error;
+    console.warn("receipts refused", error.status, error.problem);
+  }
+  await db.tx(["receipts"], "readwrite", async (t) => {
+    const store = t.objectStore("receipts");
+    for (const item of receipts) await db.done(store.delete(item.package_id));
+  });
+  return receipts.length;
+}
+
+/** Send the queued task steps in order; the steps the server refused. */
+export async function flushOutbox() {
+  const refused = [];
+  for (const step of await db.all("outbox")) {
+    try {
+      const task =
+        step.kind === "start"
+          ? await api.startTask(step.reference)
+          : await api.completeTask(step.reference, step.outcome);
+      await db.tx(["outbox", "tasks"], "readwrite", async (t) => {
+        await db.done(t.objectStore("outbox").delete(step.id));
+        const later = await db.done(t.objectStore("outbox").getAll());
+        // Later steps of the same task keep its local status until they are sent too.
+        if (!later.some((other) => other.reference === step.reference)) {
+          await db.done(t.objectStore("tasks").put(task));
+        }
+      });
+    } catch (error) {
+      if (stops(error) || !(error instanceof api.ApiError)) throw error;
+      // Refused for good (the task was reassigned, cancelled, already done…): drop the step;
+      // the task list from the server tells what the task is now.
+      await db.remove("outbox", step.id);
+      refused.push({ step, detail: error.message });
+    }
+  }
+  return refused;
+}
+
+async function tellRefused(refused) {
+  for (const { step, detail } of refused) {
+    const task = await db.get("tasks", step.reference);
+    // A step whose answer was lost on the way was already made: nothing to tell.
+    if (task && (task.status === TARGET[step.kind] || task.status === "done")) continue;
+    emit("notice", t("task.step_refused", { reference: step.reference, detail }));
+  }
+}
+
+/** Replace the stored task list with the server's (keeping local steps not yet sent). */
+export async function syncTasks() {
+  const fresh = await api.tasks();
+  const pending = new Set((await db.all("outbox")).map((step) => step.reference));
+  await db.tx(["tasks"], "readwrite", async (t) => {
+    const store = t.objectStore("tasks");
+    const old = new Map((await db.done(store.getAll())).map((task) => [task.reference, task]));
+    await db.done(store.clear());
+    for (const task of fresh) {
+      const local = old.get(task.reference);
+      if (local && pending.has(task.reference)) {
+        await db.done(
+          store.put({ ...task, status: local.status, outcome: local.outcome, pending: true }),
+        );
+      } else {
+        await db.done(store.put(task));
+      }
+    }
+  });
+  await db.setState("last_sync_at", clock.now());
+}
+
+/** Fetch and store (encrypted) the packages of held tasks not yet on the phone. */
+export async function fetchPackages() {
+  const tasks = (await db.all("tasks")).filter((task) => HELD.has(task.status) && !task.pending);
+  for (const task of tasks) {
+    if (await vault.packageRecordOf(task.reference)) continue;
+    try {
+      const received = await api.taskPackage(task.reference);
+      if (Date.parse(received.expires_at) <= clock.now()) continue;
+      await vault.storePackage(received);
+    } catch (error) {
+      if (stops(error)) throw error;
+      // This task's package is refused (no longer open, …) or malformed: the others still come.
+    }
+  }
+}
+
+/** Apply the purge rules now (or as if at `nowMs`). */
+export async function enforce(nowMs = undefined) {
+  const purged = await purge.enforce(await policy(), nowMs);
+  if (purged.length) emit("changed");
+  return purged;
+}
+
+/**
+ * Start or complete a task: recorded on the phone at once (a completed task's package is
+ * purged), sent now when online, else queued. Answers whether it was sent.
+ */
+export async function step(reference, kind, outcome = null) {
+  const task = await db.get("tasks", reference);
+  if (!task) throw new Error(`unknown task ${reference}`);
+  const updated = {
+    ...task,
+    status: TARGET[kind],
+    outcome: kind === "complete" ? outcome : task.outcome,
+    pending: true,
+  };
+  await db.tx(["outbox", "tasks"], "readwrite", async (t) => {
+    await db.done(
+      t.objectStore("outbox").add({
+        kind,
+        reference,
+        outcome: kind === "complete" ? outcome : null,
+        queued_at: new Date(clock.now()).toISOString(),
+      }),
+    );
+    await db.done(t.objectStore("tasks").put(updated));
+  });
+  if (kind === "complete") await enforce();
+  emit("changed");
+  let sent = false;
+  if (navigator.onLine && (await api.hasSession())) {
+    try {
+      const refused = await flushOutbox();
+      if (refused.length) await syncTasks();
+      await tellRefused(refused);
+      sent = !(await db.all("outbox")).some((queued) => queued.reference === reference);
+      await sendReceipts();
+    } catch (error) {
+      if (!stops(error)) throw error;
+    }
+    emit("changed");
+  }
+  return sent;
+}

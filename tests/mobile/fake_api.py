@@ -1,0 +1,435 @@
+"""A stand-in for the device API of docs/devices.md, for driving the app in a browser.
+
+It keeps everything in memory and checks every DPoP proof the way the contract says the
+server does — signature by the header's key, `typ`, `alg`, `htm`, `htu`, `iat` within 60 s, a
+`jti` never seen before, `ath` for the access token, the key's thumbprint against the enrolled
+device and the token's binding — so a test passing against it shows that the app's proofs are
+right, not merely present. Tests read what the app sent (`check_ins`, `receipts`, `steps`,
+`commands_done`) and steer it (`commands`, `purge`, a device's `revoked`).
+
+Like the real service, it ignores case, spaces and dashes in enrolment codes, ends the
+device's sessions when it answers a lock (the worker signs in again with the password), and
+answers `device-wiped` once a wipe is reported done.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import secrets
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+from fastapi import APIRouter, Request
+from starlette.responses import JSONResponse, Response
+
+PASSWORD = "冬日暖阳-visit-2026"  # noqa: S105 - the fake worker's password
+WORKER = "worker"
+JsonDict = dict[str, Any]
+
+
+def b64url_decode(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def thumbprint(jwk: JsonDict) -> str:
+    """RFC 7638 for an EC key."""
+    canonical = json.dumps(
+        {"crv": jwk["crv"], "kty": jwk["kty"], "x": jwk["x"], "y": jwk["y"]},
+        separators=(",", ":"),
+        sort_keys=True,
+    )
+    return b64url(hashlib.sha256(canonical.encode()).digest())
+
+
+class ProofError(Exception):
+    """A DPoP proof the server refuses."""
+
+
+@dataclass
+class Proof:
+    header: JsonDict
+    payload: JsonDict
+    thumbprint: str
+
+
+def verify_proof(
+    proof: str,
+    *,
+    method: str,
+    url: str,
+    access_token: str | None = None,
+    seen: set[str] | None = None,
+    now: float | None = None,
+) -> Proof:
+    """Check a DPoP proof as RFC 9449 §4.3 says; raises ProofError."""
+    try:
+        header_part, payload_part, signature_part = proof.split(".")
+        header = json.loads(b64url_decode(header_part))
+        payload = json.loads(b64url_decode(payload_part))
+        signature = b64url_decode(signature_part)
+    except ValueError as error:
+        raise ProofError(f"malformed: {error}") from None
+    if header.get("typ") != "dpop+jwt" or header.get("alg") != "ES256":
+        raise ProofError("typ/alg")
+    jwk = header.get("jwk") or {}
+    if set(jwk) != {"kty", "crv", "x", "y"} or jwk["kty"] != "EC" or jwk["crv"] != "P-256":
+        raise ProofError(f"jwk {sorted(jwk)}")
+    key = ec.EllipticCurvePublicNumbers(
+        int.from_bytes(b64url_decode(jwk["x"]), "big"),
+        int.from_bytes(b64url_decode(jwk["y"]), "big"),
+        ec.SECP256R1(),
+    ).public_key()
+    if len(signature) != 64:
+        raise ProofError("signature length")
+    der = encode_dss_signature(
+        int.from_bytes(signature[:32], "big"), int.from_bytes(signature[32:], "big")
+    )
+    try:
+        key.verify(der, f"{header_part}.{payload_part}".encode(), ec.ECDSA(hashes.SHA256()))
+    except InvalidSignature:
+        raise ProofError("signature") from None
+    if payload.get("htm") != method:
+        raise ProofError(f"htm {payload.get('htm')} != {method}")
+    if payload.get("htu") != url:
+        raise ProofError(f"htu {payload.get('htu')} != {url}")
+    moment = time.time() if now is None else now
+    if not isinstance(payload.get("iat"), int) or abs(payload["iat"] - moment) > 60:
+        raise ProofError("iat")
+    jti = payload.get("jti")
+    if not isinstance(jti, str) or len(jti) < 16:
+        raise ProofError("jti")
+    if seen is not None:
+        if jti in seen:
+            raise ProofError("replayed jti")
+        seen.add(jti)
+    if access_token is not None:
+        expected = b64url(hashlib.sha256(access_token.encode()).digest())
+        if payload.get("ath") != expected:
+            raise ProofError("ath")
+    elif "ath" in payload:
+        raise ProofError("ath without a token")
+    return Proof(header, payload, thumbprint(jwk))
+
+
+@dataclass
+class Device:
+    device_id: str
+    thumbprint: str
+    name: str
+    platform: str
+    revoked: bool = False
+    wiped: bool = False
+
+
+@dataclass
+class FakeServer:
+    """The fake device API's state."""
+
+    codes: dict[str, str] = field(default_factory=lambda: {"ENROL1234": WORKER})
+    devices: dict[str, Device] = field(default_factory=dict)
+    access: dict[str, tuple[str, float]] = field(default_factory=dict)
+    refresh: dict[str, str] = field(default_factory=dict)
+    seen: set[str] = field(default_factory=set)
+    policy: JsonDict = field(
+        default_factory=lambda: {"idle_lock_minutes": 5, "offline_grace_hours": 72}
+    )
+    tasks: dict[str, JsonDict] = field(default_factory=dict)
+    packages: dict[str, JsonDict] = field(default_factory=dict)
+    commands: list[JsonDict] = field(default_factory=list)
+    purge: list[JsonDict] = field(default_factory=list)
+    check_ins: list[JsonDict] = field(default_factory=list)
+    receipts: list[JsonDict] = field(default_factory=list)
+    steps: list[tuple[str, str, JsonDict]] = field(default_factory=list)
+    commands_done: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+    access_ttl: float = 600.0
+    package_ttl: timedelta = timedelta(hours=72)
+    issued: int = 0
+
+    def add_task(
+        self, reference: str, grid: str, status: str, due_on: date, fields: list[JsonDict]
+    ) -> None:
+        self.tasks[reference] = {
+            "reference": reference,
+            "scenario_key": "elderly_home_visit",
+            "scenario_version": 1,
+            "scenario_name": "独居老人走访",
+            "scenario_name_en": "Home visit to an elderly person living alone",
+            "subject_type": "person",
+            "grid_code": grid,
+            "status": status,
+            "due_on": due_on.isoformat(),
+            "outcome": None,
+            "_fields": fields,
+        }
+
+    def public_task(self, reference: str) -> JsonDict:
+        return {k: v for k, v in self.tasks[reference].items() if not k.startswith("_")}
+
+
+def _problem(status: int, slug: str, detail: str) -> JSONResponse:
+    return JSONResponse(
+        {"type": f"/problems/{slug}", "title": slug, "status": status, "detail": detail},
+        status_code=status,
+        media_type="application/problem+json",
+    )
+
+
+class _Refused(Exception):  # noqa: N818 - a refusal, answered as a problem
+    def __init__(self, status: int, slug: str, detail: str) -> None:
+        super().__init__(detail)
+        self.response = _problem(status, slug, detail)
+
+
+def router(server: FakeServer) -> APIRouter:
+    """The fake routes (device API and the task steps) over `server`."""
+    api = APIRouter()
+
+    def url_of(request: Request) -> str:
+        return str(request.url).split("?", 1)[0].split("#", 1)[0]
+
+    def proof_of(request: Request, token: str | None) -> Proof:
+        try:
+            return verify_proof(
+                request.headers.get("dpop", ""),
+                method=request.method,
+                url=url_of(request),
+                access_token=token,
+                seen=server.seen,
+            )
+        except ProofError as error:
+            server.refused.append(str(error))
+            raise _Refused(401, "invalid-dpop-proof", str(error)) from None
+
+    def device_of(thumb: str) -> Device:
+        device = server.devices.get(thumb)
+        if device is None:
+            raise _Refused(401, "device-unknown", "no such device")
+        if device.revoked:
+            raise _Refused(403, "device-revoked", "此设备已被注销。")
+        if device.wiped:
+            raise _Refused(403, "device-wiped", "这部设备已清除数据，需要重新绑定。")
+        return device
+
+    def end_sessions(thumb: str) -> None:
+        for token, (owner, _) in list(server.access.items()):
+            if owner == thumb:
+                del server.access[token]
+        for token, owner in list(server.refresh.items()):
+            if owner == thumb:
+                del server.refresh[token]
+
+    def signed_in(request: Request) -> Device:
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        if scheme != "DPoP" or not token:
+            raise _Refused(401, "unauthenticated", "DPoP token required")
+        proof = proof_of(request, token)
+        device = device_of(proof.thumbprint)
+        bound = server.access.get(token)
+        if bound is None or bound[0] != proof.thumbprint:
+            raise _Refused(401, "session-invalid", "unknown token or another key")
+        if bound[1] < time.time():
+            raise _Refused(401, "session-invalid", "expired")
+        return device
+
+    def issue(thumb: str) -> JsonDict:
+        access, refresh = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
+        expires = time.time() + server.access_ttl
+        server.access[access] = (thumb, expires)
+        server.refresh[refresh] = thumb
+        return {
+            "access_token": access,
+            "refresh_token": refresh,
+            "token_type": "DPoP",
+            "expires_in": int(server.access_ttl),
+            "access_expires_at": datetime.fromtimestamp(expires, UTC).isoformat(),
+            "refresh_expires_at": (datetime.now(UTC) + timedelta(hours=8)).isoformat(),
+        }
+
+    def answer(work: Any) -> Response:
+        try:
+            result = work()
+        except _Refused as refused:
+            return refused.response
+        if isinstance(result, Response):
+            return result
+        return JSONResponse(result, headers={"Cache-Control": "no-store"})
+
+    @api.post("/api/v1/device/enrol")
+    async def enrol(request: Request) -> Response:
+        body = await request.json()
+
+        def work() -> JsonDict:
+            proof = proof_of(request, None)
+            if proof.header["jwk"] != body["public_key"]:
+                raise _Refused(422, "invalid-request", "proof by another key")
+            code = "".join(ch for ch in body["code"].upper() if ch.isalnum())
+            if server.codes.pop(code, None) is None:
+                raise _Refused(403, "enrolment-invalid", "登记码无效或已使用。")
+            device = Device(
+                f"D{len(server.devices) + 1:06d}", proof.thumbprint, body["name"], body["platform"]
+            )
+            server.devices[proof.thumbprint] = device
+            return {
+                "device_id": device.device_id,
+                "staff_id": 7,
+                "username": WORKER,
+                "display_name": "网格员甲",
+                "policy": server.policy,
+            }
+
+        return answer(work)
+
+    @api.post("/api/v1/device/sign-in")
+    async def sign_in(request: Request) -> Response:
+        body = await request.json()
+
+        def work() -> JsonDict:
+            proof = proof_of(request, None)
+            device_of(proof.thumbprint)
+            if body.get("username") != WORKER or body.get("password") != PASSWORD:
+                raise _Refused(401, "bad-credentials", "用户名或密码不正确。")
+            return issue(proof.thumbprint) | {
+                "device_id": server.devices[proof.thumbprint].device_id,
+                "staff_id": 7,
+                "display_name": "网格员甲",
+            }
+
+        return answer(work)
+
+    @api.post("/api/v1/device/refresh")
+    async def refresh(request: Request) -> Response:
+        body = await request.json()
+
+        def work() -> JsonDict:
+            proof = proof_of(request, None)
+            device_of(proof.thumbprint)
+            if server.refresh.pop(body.get("refresh_token", ""), None) != proof.thumbprint:
+                raise _Refused(401, "session-invalid", "refresh refused")
+            return issue(proof.thumbprint)
+
+        return answer(work)
+
+    @api.post("/api/v1/device/check-in")
+    async def check_in(request: Request) -> Response:
+        body = await request.json()
+
+        def work() -> JsonDict:
+            device = signed_in(request)
+            server.check_ins.append(body)
+            purge, server.purge = server.purge, []
+            commands = list(server.commands)
+            if any(c["kind"] == "lock" for c in commands):  # done by answering it
+                server.commands = [c for c in commands if c["kind"] != "lock"]
+                end_sessions(device.thumbprint)
+            return {
+                "server_time": datetime.now(UTC).isoformat(),
+                "policy": server.policy,
+                "commands": commands,
+                "purge": purge,
+            }
+
+        return answer(work)
+
+    @api.post("/api/v1/device/commands/{command_id}/done")
+    def command_done(request: Request, command_id: str) -> Response:
+        def work() -> Response:
+            device = signed_in(request)
+            server.commands_done.append(command_id)
+            done = [c for c in server.commands if str(c["id"]) == command_id]
+            server.commands = [c for c in server.commands if str(c["id"]) != command_id]
+            if done and done[0]["kind"] == "wipe":
+                device.wiped = True
+                end_sessions(device.thumbprint)
+            return Response(status_code=204)
+
+        return answer(work)
+
+    @api.get("/api/v1/device/tasks")
+    def tasks(request: Request) -> Response:
+        def work() -> JsonDict:
+            signed_in(request)
+            items = [server.public_task(ref) for ref in sorted(server.tasks)]
+            return {"items": items, "total": len(items)}
+
+        return answer(work)
+
+    @api.post("/api/v1/device/tasks/{reference}/package")
+    def package(request: Request, reference: str) -> Response:
+        def work() -> JsonDict:
+            signed_in(request)
+            task = server.tasks.get(reference)
+            if task is None or task["status"] not in {"assigned", "in_progress"}:
+                raise _Refused(403, "task-not-open", "not open")
+            server.issued += 1
+            body = {
+                "package_id": f"PK{server.issued:06d}",
+                "task_reference": reference,
+                "task_status": task["status"],
+                "issued_at": datetime.now(UTC).isoformat(),
+                "expires_at": (datetime.now(UTC) + server.package_ttl).isoformat(),
+                "read": {
+                    "subject": {"type": "person", "id": "P000000001"},
+                    "purpose_kind": "task",
+                    "purpose_ref": reference,
+                    "scenario": {
+                        "key": task["scenario_key"],
+                        "version": 1,
+                        "name": task["scenario_name"],
+                        "name_en": task["scenario_name_en"],
+                    },
+                    "fields": task["_fields"],
+                },
+            }
+            server.packages[body["package_id"]] = body
+            return body
+
+        return answer(work)
+
+    @api.post("/api/v1/device/receipts")
+    async def receipts(request: Request) -> Response:
+        body = await request.json()
+
+        def work() -> JsonDict:
+            signed_in(request)
+            known = {r["package_id"] for r in server.receipts}
+            fresh = [r for r in body["receipts"] if r["package_id"] not in known]
+            server.receipts.extend(fresh)
+            return {"accepted": len(fresh)}
+
+        return answer(work)
+
+    @api.post("/api/v1/tasks/{reference}/{step}")
+    async def task_step(request: Request, reference: str, step: str) -> Response:
+        raw = await request.body()
+        body = json.loads(raw) if raw else {}
+
+        def work() -> JsonDict:
+            signed_in(request)
+            task = server.tasks.get(reference)
+            if task is None:
+                raise _Refused(404, "not-found", "no task")
+            wanted = {"start": ("assigned", "in_progress"), "complete": ("in_progress", "done")}
+            if step not in wanted or task["status"] != wanted[step][0]:
+                raise _Refused(409, "task-transition", f"cannot {step} a {task['status']} task")
+            task["status"] = wanted[step][1]
+            if step == "complete":
+                task["outcome"] = body["outcome"]
+            server.steps.append((reference, step, body))
+            return server.public_task(reference)
+
+        return answer(work)
+
+    return api
