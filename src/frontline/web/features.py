@@ -42,6 +42,7 @@ class Feature:
 
 def default_features() -> list[Feature]:
     """The features of a standard Frontline service, in the order they are installed."""
+    from frontline.web import mobile
     from frontline.web.console import (
         access_pages,
         devices_page,
@@ -51,7 +52,6 @@ def default_features() -> list[Feature]:
         sign_in,
         tasks_page,
     )
-    from frontline.web import mobile
     from frontline.web.routes import access, auth, devices, health, quality
 
     # The access API first: a request's path is matched against each router in turn, and a
