@@ -473,6 +473,12 @@ MATRIX: dict[tuple[str, str], tuple[Call, Rule | None]] = {
         api("GET", "/api/v1/scenarios/elderly_home_visit"),
         roles(*ALL),
     ),
+    # The frontline app's shell: static files, no data (the data comes over the device API).
+    ("GET", "/app"): (api("GET", "/app"), PUBLIC),
+    ("GET", "/app/"): (api("GET", "/app/"), PUBLIC),
+    ("GET", "/app/sw.js"): (api("GET", "/app/sw.js"), PUBLIC),
+    ("GET", "/app/manifest.webmanifest"): (api("GET", "/app/manifest.webmanifest"), PUBLIC),
+    ("GET", "/app/static/{name:path}"): (api("GET", "/app/static/app.css"), PUBLIC),
     # The console.
     ("GET", "/console"): (page("GET", "/console"), roles(*ALL)),
     ("GET", "/console/sign-in"): (page("GET", "/console/sign-in"), PUBLIC),
