@@ -8,7 +8,6 @@ Screenshots go to a temporary folder, or to `$FRONTLINE_SCREENSHOTS` when set:
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -20,6 +19,7 @@ from playwright.sync_api import Browser, BrowserContext, Page
 
 from frontline.web import mobile
 from tests.mobile.fake_api import PASSWORD, WORKER, FakeServer, JsonDict, router
+from tests.mobile.helpers import counts, press_pin, screen, shoot, until
 from tests.web.test_browser import CHROMIUM, PHONE, browser, serving, shots
 
 __all__ = ["browser", "shots"]  # fixtures used by the tests below
@@ -86,29 +86,6 @@ class Watch:
         return seen
 
 
-def until(page: Page, condition: Callable[[], object], what: str, seconds: float = 10) -> None:
-    """Wait (letting the page run) until `condition()` is true."""
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        page.wait_for_timeout(50)
-
-
-def counts(page: Page) -> dict[str, int]:
-    result: dict[str, int] = page.evaluate("frontline.counts()")
-    return result
-
-
-def screen(page: Page) -> str:
-    return str(page.evaluate("document.body.dataset.screen"))
-
-
-def press_pin(page: Page, pin: str) -> None:
-    for digit in pin:
-        page.click(f".pin-pad [data-key='{digit}']")
-    page.click(".pin-pad [data-key='ok']")
-
-
 def set_pin(page: Page) -> None:
     page.wait_for_selector(".pin-pad")
     press_pin(page, PIN)
@@ -128,7 +105,7 @@ def enrol_and_sign_in(page: Page, fake: FakeServer, shots: Path | None = None) -
     """From the enrolment link to the task list, with the PIN set."""
     page.wait_for_selector("#code")
     if shots:
-        page.screenshot(path=shots / "app-enrol-zh.png")
+        shoot(page, shots / "app-enrol-zh.png")
     page.click("button[form=enrol-form]")
     page.wait_for_selector("#username")
     assert "设备已绑定" in page.inner_text("main")
@@ -178,7 +155,7 @@ def test_a_worker_enrols_signs_in_and_reads_a_task(
     assert "is-overdue" in (cards.nth(0).get_attribute("class") or "")
     assert "今天到期" in page.locator("[data-reference=T00000002]").inner_text()
     assert "资料已离线保存" in cards.nth(0).inner_text()
-    page.screenshot(path=shots / "app-tasks-zh.png", full_page=True)
+    shoot(page, shots / "app-tasks-zh.png")
 
     # Filter by grid.
     page.click(f".chip[data-grid='{GRID_B}']")
@@ -194,7 +171,7 @@ def test_a_worker_enrols_signs_in_and_reads_a_task(
     assert page.inner_text("[data-field=name] .value") == NAME
     assert "公民身份号码" in page.inner_text("dl.fields")
     assert "部分隐藏" in page.inner_text("[data-field=id_number]")
-    page.screenshot(path=shots / "app-task-zh.png", full_page=True)
+    shoot(page, shots / "app-task-zh.png")
 
     # On the phone, only ciphertext: no personal data anywhere in IndexedDB in the clear.
     stored = page.evaluate(
@@ -242,7 +219,7 @@ def test_it_keeps_working_with_the_network_off(
     until(page, lambda: "已保存，将在联网后提交" in page.inner_text("#notice"), "the queued notice")
     assert counts(page)["outbox"] == 1
     assert "办理中" in page.inner_text("dl.facts")
-    page.screenshot(path=shots / "app-offline-zh.png", full_page=True)
+    shoot(page, shots / "app-offline-zh.png")
     assert fake.steps == []
 
     # Back online: the step is sent by itself.
@@ -319,25 +296,45 @@ def test_lock_and_wipe_commands(
     page, _ = open_app(context, base, f"/app/?enrol={CODE}")
     enrol_and_sign_in(page, fake)
 
-    # A lock: answered by the server at check-in, which ends the sessions too.
+    # A lock: answered by the server at check-in, which ends the sessions too. The phone goes
+    # straight to the password sign-in (the PIN does not open it); the data stays, encrypted.
     fake.commands = [{"id": 1, "kind": "lock", "issued_at": "2026-03-02T08:00:00Z"}]
-    assert page.evaluate("frontline.sync()") == {"signin": True}
-    until(page, lambda: screen(page) == "lock", "the lock screen")
-    assert "管理员已锁定本设备" in page.inner_text("main")
-    page.screenshot(path=shots / "app-locked-zh.png")
-    press_pin(page, "1111")
-    until(page, lambda: "解锁密码错误" in page.inner_text("main"), "the wrong PIN")
-    press_pin(page, PIN)
-    until(page, lambda: screen(page) == "tasks", "the unlocked app")
-    # The data stays readable offline; syncing needs the password again.
-    assert counts(page)["packages"] == 3
-    until(page, lambda: "登录已过期" in page.inner_text("#banner"), "the sign-in banner")
-    page.click("#banner button")
-    page.fill("#password", PASSWORD)
+    assert page.evaluate("frontline.sync()") == {"locked": True}
+    until(page, lambda: screen(page) == "signin", "the sign-in screen")
+    assert "管理员已远程锁定本机" in page.inner_text("#admin-lock")
+    assert "本机已被锁定" in page.inner_text("h1")
+    assert page.locator(".pin-pad").count() == 0
+    assert page.locator("#actions button").count() == 1  # no way around it: no cancel
     assert page.input_value("#username") == WORKER  # from the enrolment
+    assert counts(page)["packages"] == 3
+    assert page.evaluate("frontline.counts()")["state"] > 0
+    state = page.evaluate(
+        """async () => {
+            const db = await import("/app/static/js/db.js");
+            return {locked: await db.getState("locked"), tokens: await db.get("state", "tokens")};
+        }"""
+    )
+    assert state["locked"]["why"] == "command"
+    assert state["tokens"] is None  # the sessions are over: the tokens went with them
+    shoot(page, shots / "app-locked-by-admin-zh.png")
+    # Reloading, or waiting, changes nothing: still the password.
+    page.reload()
+    page.evaluate("frontline.ready")
+    assert screen(page) == "signin"
+    page.evaluate(f"frontline.tick(Date.now() + {HOUR_MS})")
+    assert screen(page) == "signin"
+    assert page.evaluate("frontline.sync()") == {"signin": True}
+    page.fill("#password", "wrong")
     page.click("button[form=sign-in-form]")
-    until(page, lambda: screen(page) == "tasks", "the tasks again")
+    until(page, lambda: "用户名或密码不正确" in page.inner_text("main"), "the refusal")
+    assert screen(page) == "signin"
+    page.fill("#password", PASSWORD)
+    page.click("button[form=sign-in-form]")
+    until(page, lambda: screen(page) == "tasks", "the tasks again")  # no PIN asked for
+    assert counts(page)["packages"] == 3  # the data, as it was
+    assert page.evaluate("import('/app/static/js/pin.js').then((pin) => pin.lockState())") is None
     assert page.evaluate("frontline.sync()") == {"ok": True}
+    assert fake.check_ins[-1]["locked"] is False
 
     fake.commands = [{"id": 2, "kind": "wipe", "issued_at": "2026-03-02T08:00:00Z"}]
     assert page.evaluate("frontline.sync()") == {"wiped": True}
@@ -364,14 +361,14 @@ def test_a_revoked_device_wipes_itself(
     assert page.evaluate("frontline.sync()") == {"wiped": True}
     until(page, lambda: screen(page) == "enrol", "the enrol screen")
     assert "本设备已被停用" in page.inner_text("main")
-    page.screenshot(path=shots / "app-revoked-zh.png")
+    shoot(page, shots / "app-revoked-zh.png")
     assert counts(page)["packages"] == 0
     assert counts(page)["keys"] == 0
     assert counts(page)["tasks"] == 0
 
 
 def test_idle_lock_and_too_many_wrong_pins(
-    context: BrowserContext, base: str, fake: FakeServer
+    context: BrowserContext, base: str, fake: FakeServer, shots: Path
 ) -> None:
     page, _ = open_app(context, base, f"/app/?enrol={CODE}")
     enrol_and_sign_in(page, fake)
@@ -380,6 +377,14 @@ def test_idle_lock_and_too_many_wrong_pins(
     page.evaluate("frontline.tick(Date.now() + 6 * 60_000)")
     until(page, lambda: screen(page) == "lock", "the idle lock")
     assert "应用已锁定" in page.inner_text("main")
+    shoot(page, shots / "app-locked-zh.png")
+    press_pin(page, "1111")
+    until(page, lambda: "解锁密码错误" in page.inner_text("main"), "the wrong PIN")
+    press_pin(page, PIN)
+    until(page, lambda: screen(page) == "tasks", "the unlocked app")
+    assert counts(page)["packages"] == 3
+    page.evaluate("frontline.tick(Date.now() + 6 * 60_000)")
+    until(page, lambda: screen(page) == "lock", "the idle lock again")
     # The next check-in reports the lock.
     page.evaluate("import('/app/static/js/sync.js').then((sync) => sync.checkIn())")
     assert fake.check_ins[-1]["locked"] is True
@@ -443,7 +448,7 @@ def test_english_on_request_kept_on_the_phone(
     page.click("[data-reference=T00000001]")
     page.wait_for_selector("dl.fields")
     assert "ID number" in page.inner_text("dl.fields")
-    page.screenshot(path=shots / "app-task-en.png", full_page=True)
+    shoot(page, shots / "app-task-en.png")
     page.click("#lang")
     until(page, lambda: page.inner_text("h1") == "独居老人走访", "Chinese again")
 
@@ -469,4 +474,4 @@ def test_touch_targets_are_large(
         assert small == [], route
     assert "网格员甲 (worker)" in page.inner_text("main")  # the settings: who, which device
     assert "闲置 5 分钟后锁定" in page.inner_text("main")
-    page.screenshot(path=shots / "app-settings-zh.png", full_page=True)
+    shoot(page, shots / "app-settings-zh.png")

@@ -95,6 +95,13 @@ async function keepTokens(body) {
   return pair;
 }
 
+/** Drop the tokens (the server ended the device's sessions): only the password brings them
+ * back. The encrypted data stays. */
+export async function forgetSession() {
+  await db.removeState(TOKENS);
+  await db.removeState(SIGN_IN_NEEDED);
+}
+
 /** Whether the tokens were refused: the worker must sign in again to sync. */
 export async function signInNeeded() {
   return Boolean(await db.getState(SIGN_IN_NEEDED));

@@ -37,6 +37,10 @@ const MESSAGES = {
     "signin.missing": "请输入用户名和密码。",
     "signin.offline": "登录需要联网。",
     "signin.again": "登录已过期，请重新登录后同步。",
+    "signin.locked_title": "本机已被锁定",
+    "signin.locked_by_admin":
+      "管理员已远程锁定本机。解锁密码无法解除此锁定，请输入账号密码重新登录。",
+    "signin.locked_intro": "重新登录需要联网。本机保存的工单资料仍加密保存，登录后即可继续使用。",
     "pin.set_title": "设置解锁密码",
     "pin.set_intro": "设置 4 到 6 位数字解锁密码。离开应用一段时间后需输入此密码。",
     "pin.confirm_title": "再次输入解锁密码",
@@ -44,7 +48,6 @@ const MESSAGES = {
     "pin.invalid": "解锁密码须为 4 到 6 位数字。",
     "pin.lock_title": "输入解锁密码",
     "pin.lock_intro": "应用已锁定，请输入解锁密码。",
-    "pin.locked_by_admin": "管理员已锁定本设备，请输入解锁密码。",
     "pin.wrong": "解锁密码错误。",
     "pin.wrong_left": "解锁密码错误，还可尝试 {left} 次，之后本机数据将被擦除。",
     "pin.forgot": "忘记密码？用账号密码登录",
@@ -156,6 +159,11 @@ const MESSAGES = {
     "signin.missing": "Enter your username and password.",
     "signin.offline": "Signing in needs the network.",
     "signin.again": "Your sign-in has expired. Sign in again to sync.",
+    "signin.locked_title": "This phone is locked",
+    "signin.locked_by_admin":
+      "Your administrator locked this phone. The PIN cannot open it: sign in again with your password.",
+    "signin.locked_intro":
+      "Signing in needs the network. The task data on this phone stays encrypted and is there again once you are signed in.",
     "pin.set_title": "Set an unlock PIN",
     "pin.set_intro":
       "Choose a PIN of 4 to 6 digits. You enter it when the app has been left alone for a while.",
@@ -164,7 +172,6 @@ const MESSAGES = {
     "pin.invalid": "The PIN must be 4 to 6 digits.",
     "pin.lock_title": "Enter your PIN",
     "pin.lock_intro": "The app is locked. Enter your PIN.",
-    "pin.locked_by_admin": "Your administrator locked this device. Enter your PIN.",
     "pin.wrong": "Wrong PIN.",
     "pin.wrong_left": "Wrong PIN. {left} tries left before the data on this phone is erased.",
     "pin.forgot": "Forgot the PIN? Sign in with your password",

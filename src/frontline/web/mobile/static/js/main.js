@@ -1,7 +1,8 @@
 // The app: start-up, which screen to show, the timers that keep the rules, and the test hook.
 //
-// Gates come before everything: not enrolled → enrol; never signed in (or asked to) → sign
-// in; no PIN yet → set one; locked → enter the PIN. Past the gates, the hash picks the screen:
+// Gates come before everything: not enrolled → enrol; locked by the administrator, never
+// signed in (or asked to) → sign in with the password; no PIN yet → set one; locked (idle, or
+// on demand) → enter the PIN. Past the gates, the hash picks the screen:
 // #/tasks (the default), #/task/T00000042, #/settings.
 //
 // The purge rules and the idle lock are checked on start, every 20 seconds, and whenever the
@@ -18,7 +19,8 @@
 //                              resolves with the purged [{package_id, reason, task_ref}]
 //   frontline.tick(ms?)        one timer tick (purge rules, idle lock, check-in when due),
 //                              optionally as if the time were `ms`
-//   frontline.sync()           one sync round: {ok} | {offline} | {signin} | {wiped} | {error}
+//   frontline.sync()           one sync round: {ok} | {offline} | {signin} | {locked} |
+//                              {wiped} | {error}
 //   frontline.settled()        resolves once no sync round runs or waits
 //   frontline.screen()         the screen shown: enrol, signin, setpin, lock, tasks, task,
 //                              settings (also `document.body.dataset.screen`)
@@ -202,10 +204,16 @@ function platform() {
 
 // ---- screens ------------------------------------------------------------------------------
 
+/** Whether an administrator's lock waits for the password (the PIN does not open it). */
+async function lockedByAdministrator() {
+  return (await pin.lockState())?.why === "command";
+}
+
 /** The gate in the way, or null. */
 async function gate() {
   if (!(await db.getState("device")) || !(await dpop.deviceKeys())) return "enrol";
   if (app.forceSignIn || !(await api.hasSession())) return "signin";
+  if (await lockedByAdministrator()) return "signin";
   if (app.resetPin || !(await pin.isSet())) return "setpin";
   if (await pin.lockState()) return "lock";
   return null;
@@ -397,7 +405,11 @@ function wire() {
     }),
   );
   sync.events.addEventListener("changed", () => render());
-  sync.events.addEventListener("locked", () => render({ force: true }));
+  sync.events.addEventListener("locked", () => {
+    // The administrator's lock: straight to the password, no way back to the tasks.
+    Object.assign(app, { needsSignIn: false, signInOptional: false, forgot: false });
+    render({ force: true });
+  });
   sync.events.addEventListener("signin", () => {
     app.needsSignIn = true;
     render();

@@ -1,8 +1,9 @@
 // The unlock PIN and the lock.
 //
 // The PIN itself is never stored: only a verifier, PBKDF2-SHA-256 over the PIN with a random
-// salt, and the salt. The app locks when left idle for the policy's `idle_lock_minutes`, on a
-// lock command, and on demand; too many wrong PINs in a row wipe the phone's data.
+// salt, and the salt. The PIN opens the app when it locked itself, left idle for the policy's
+// `idle_lock_minutes` or on demand; an administrator's lock command is opened only by signing
+// in again with the password. Too many wrong PINs in a row wipe the phone's data.
 
 import * as clock from "./clock.js";
 import * as db from "./db.js";
@@ -63,7 +64,8 @@ export async function verify(pin) {
   return { ok: false, left: Math.max(0, MAX_FAILURES - failures) };
 }
 
-/** Lock the app; `why` is "idle", "command" or "manual". */
+/** Lock the app; `why` is "idle", "manual" or "command" (the administrator's: the password
+ * opens it, not the PIN). */
 export function lock(why = "manual") {
   return db.setState("locked", { why, at: clock.now() });
 }

@@ -105,6 +105,10 @@ export async function enrolScreen(app) {
 export async function signInScreen(app) {
   const flash = app.takeFlash();
   const user = await db.getState("user");
+  // Locked by the administrator: only the password opens the phone again; no way around it.
+  const adminLock = (await pin.lockState())?.why === "command";
+  const lockNote = message(t("signin.locked_by_admin"), "warn");
+  lockNote.id = "admin-lock";
   const form = h(
     "form",
     { id: "sign-in-form", class: "form", novalidate: true },
@@ -149,7 +153,7 @@ export async function signInScreen(app) {
     }
   });
   const actions = [submit];
-  if (app.signInOptional) {
+  if (app.signInOptional && !adminLock) {
     actions.push(
       button(t("common.cancel"), { class: "secondary", onclick: () => app.cancelSignIn() }),
     );
@@ -158,10 +162,11 @@ export async function signInScreen(app) {
     body: h(
       "section",
       { class: "screen" },
-      h("h1", {}, t("signin.title")),
+      h("h1", {}, t(adminLock ? "signin.locked_title" : "signin.title")),
       flash ? message(t(flash.key), flash.kind) : null,
+      adminLock ? lockNote : null,
       navigator.onLine ? null : message(t("signin.offline"), "notice"),
-      h("p", { class: "lead" }, t("signin.intro")),
+      h("p", { class: "lead" }, t(adminLock ? "signin.locked_intro" : "signin.intro")),
       form,
       status,
     ),
@@ -259,7 +264,6 @@ export async function setPinScreen(app) {
 }
 
 export async function lockScreen(app) {
-  const state = await pin.lockState();
   const status = h("div", { class: "status-slot" });
   const { dots, pad, cleanup } = pinPad(async (entered) => {
     status.replaceChildren(message(t("common.working"), "notice"));
@@ -269,13 +273,12 @@ export async function lockScreen(app) {
     status.replaceChildren(message(text, "error"));
   });
   const forgot = button(t("pin.forgot"), { class: "link", onclick: () => app.forgotPin() });
-  const intro = state?.why === "command" ? t("pin.locked_by_admin") : t("pin.lock_intro");
   return {
     body: h(
       "section",
       { class: "screen pin" },
       h("h1", {}, t("pin.lock_title")),
-      h("p", { class: "lead" }, intro),
+      h("p", { class: "lead" }, t("pin.lock_intro")),
       dots,
       status,
       forgot,
@@ -607,7 +610,9 @@ export async function taskScreen(app, reference) {
     });
     actions.push(submit, cancel);
   }
-  if (!draft) actions.push(back);
+  // The way back is at the top (and in the tabs); the bar keeps the one step to take, or the
+  // way back when there is none.
+  if (!actions.length) actions.push(back);
   const late = overdueDays(task, day);
   return {
     body: h(

@@ -1,14 +1,15 @@
 // Talking to the server: check-in, commands, tasks, packages, queued steps and receipts.
 //
 // One sync round, when online: send queued receipts; check in (posture out; policy,
-// commands and packages to purge in); send queued task steps; fetch the task list; apply the
-// purge rules; fetch the packages of assigned and in-progress tasks that are not on the phone;
-// send the receipts of what was purged. A round stops quietly when the network goes away and
-// resumes with the next one.
+// commands and packages to purge in — a lock ends the round there: the password is needed);
+// send queued task steps; fetch the task list; apply the purge rules; fetch the packages of
+// assigned and in-progress tasks that are not on the phone; send the receipts of what was
+// purged. A round stops quietly when the network goes away and resumes with the next one.
 //
-// Events on `events`: "changed" (data on the phone changed: re-render), "locked",
-// "wiped" (detail: the message key to show), "signin" (tokens are gone: sign in again),
-// "notice" (detail: a message for the reader).
+// Events on `events`: "changed" (data on the phone changed: re-render), "locked" (by the
+// administrator: the worker signs in again with the password), "wiped" (detail: the message
+// key to show), "signin" (tokens are gone: sign in again), "notice" (detail: a message for
+// the reader).
 
 import * as api from "./api.js";
 import * as clock from "./clock.js";
@@ -62,9 +63,9 @@ function stops(error) {
 }
 
 /**
- * One sync round: {ok} or {offline}, {signin}, {wiped}. Only one runs at a time; asked for
- * while one runs, another follows it (once, however often it was asked for), so what changed
- * before the call is always part of the round it resolves with.
+ * One sync round: {ok} or {offline}, {signin}, {locked}, {wiped}. Only one runs at a time;
+ * asked for while one runs, another follows it (once, however often it was asked for), so
+ * what changed before the call is always part of the round it resolves with.
  */
 export function syncNow() {
   if (!running) {
@@ -101,6 +102,10 @@ async function round() {
     await sendReceipts();
     const checked = await checkIn();
     if (checked.wiped) return { wiped: true };
+    if (checked.locked) {
+      emit("changed");
+      return { locked: true };
+    }
     const refused = await flushOutbox();
     await syncTasks();
     await tellRefused(refused);
@@ -144,14 +149,30 @@ export async function checkIn() {
     await wipeNow({ message: "wipe.by_admin", commandId: wipe.id, online: true });
     return { wiped: true };
   }
-  for (const command of answer.commands.filter((item) => item.kind === "lock")) {
-    await pin.lock("command");
-    emit("locked");
-    // The server may end the sessions as it answers a lock (the worker then signs in
-    // again with the password): the confirmation fails then, which is expected.
-    await api.commandDone(command.id);
+  const locks = answer.commands.filter((item) => item.kind === "lock");
+  if (locks.length) {
+    await lockedByAdministrator(locks);
+    return { wiped: false, locked: true };
   }
-  return { wiped: false };
+  return { wiped: false, locked: false };
+}
+
+/**
+ * A lock command: the phone is locked until the worker signs in again with the password (the
+ * PIN is not enough). The server ends the device's sessions as it answers the lock, so the
+ * tokens go too; the data stays on the phone, encrypted, for after the sign-in.
+ */
+async function lockedByAdministrator(commands) {
+  await pin.lock("command");
+  for (const command of commands) {
+    try {
+      await api.commandDone(command.id);
+    } catch {
+      // Expected: the sessions ended with the answer; the server recorded the lock as done.
+    }
+  }
+  await api.forgetSession();
+  emit("locked");
 }
 
 /**

@@ -44,10 +44,11 @@ export function field({ id, label, hint = null, ...input }) {
   );
 }
 
-/** A message box: kind "error", "notice" or "success". */
+/** A message box: kind "error", "warn", "notice" or "success". */
 export function message(text, kind = "notice") {
   if (!text) return null;
-  return h("p", { class: `message ${kind}`, role: kind === "error" ? "alert" : "status" }, text);
+  const role = kind === "error" || kind === "warn" ? "alert" : "status";
+  return h("p", { class: `message ${kind}`, role }, text);
 }
 
 /** The text of an error for the reader. */
