@@ -17,6 +17,7 @@ from joserfc.jwk import ECKey
 from sqlalchemy import Engine, select
 
 from frontline.audit import AuditEvent
+from frontline.devices.models import DpopProof
 from frontline.devices.proofs import token_hash
 from frontline.staff.accounts import create_staff, find_staff
 from frontline.staff.roles import Role
@@ -348,3 +349,21 @@ def test_a_worker_signs_in_only_on_an_enrolled_phone(api: Client, clock: Clock) 
     assert phone.sign_in().status_code == 200
     manager = api.post("/api/v1/auth/sign-in", json={"username": "manager", "password": PASSWORD})
     assert manager.status_code == 200  # other roles keep their password sign-in
+
+
+def test_a_check_in_forgets_the_devices_own_proofs_too_old_to_be_replayed(
+    engine: Engine, api: Client, clock: Clock
+) -> None:
+    phone, _ = enrolled(api, clock)
+    other, _ = enrolled(api, clock, "worker2")
+    phone.sign_in()
+    other.sign_in("worker2")
+    assert phone.check_in().status_code == 200
+    assert other.check_in().status_code == 200
+    clock.advance(timedelta(minutes=5))
+    assert phone.check_in().status_code == 200
+    with engine.connect() as connection:
+        kept = connection.execute(select(DpopProof.key_thumbprint, DpopProof.expires_at)).all()
+    mine, theirs = phone.key.thumbprint(), other.key.thumbprint()
+    assert all(when > clock.now - timedelta(minutes=2) for key, when in kept if key == mine)
+    assert len([key for key, _ in kept if key == theirs]) == 3  # enrol, sign-in, check-in

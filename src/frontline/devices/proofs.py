@@ -120,9 +120,17 @@ def remember_proof(connection: Connection, proof: Proof) -> None:
         raise ProofError("replayed")
 
 
-def forget_old_proofs(connection: Connection, now: datetime) -> int:
-    """Delete the proofs no longer accepted anyway; how many."""
-    result = connection.execute(delete(DpopProof).where(DpopProof.expires_at < now - PROOF_WINDOW))
+def forget_old_proofs(connection: Connection, thumbprint: str, now: datetime) -> int:
+    """Delete the proofs of one key that are no longer accepted anyway; how many.
+
+    One device's own, at its check-in: concurrent check-ins never wait for each other's
+    deletions (a sweep of every device's proofs at once would make them queue on row locks).
+    """
+    result = connection.execute(
+        delete(DpopProof).where(
+            DpopProof.key_thumbprint == thumbprint, DpopProof.expires_at < now - PROOF_WINDOW
+        )
+    )
     return result.rowcount
 
 

@@ -23,6 +23,7 @@ from sqlalchemy import Connection, and_, func, insert, select, update
 from frontline.access.policy import in_scope
 from frontline.devices.errors import DeviceError
 from frontline.devices.models import Device, DeviceCommand, DevicePackage
+from frontline.devices.proofs import forget_old_proofs
 from frontline.staff.models import StaffMember, StaffSession
 from frontline.staff.principal import Principal
 from frontline.staff.roles import Role
@@ -146,9 +147,10 @@ def check_in(
 ) -> CheckInAnswer:
     """Record `posture`; answer the policy, the commands waiting and the packages to purge.
 
-    A lock is answered once and ends the device's sessions in the same transaction.
+    A lock is answered once and ends the device's sessions in the same transaction. The
+    device's proofs too old to be accepted again are forgotten.
     """
-    connection.execute(
+    thumbprint = connection.execute(
         update(Device)
         .where(Device.id == device_id)
         .values(
@@ -159,7 +161,9 @@ def check_in(
             storage_bytes=posture.storage_bytes,
             locked=posture.locked,
         )
-    )
+        .returning(Device.key_thumbprint)
+    ).scalar_one()
+    forget_old_proofs(connection, thumbprint, now)
     rows = connection.execute(
         select(DeviceCommand.id, DeviceCommand.kind, DeviceCommand.issued_at)
         .where(DeviceCommand.device_id == device_id, DeviceCommand.done_at.is_(None))

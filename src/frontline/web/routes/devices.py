@@ -16,7 +16,6 @@ from frontline.access.reading import AccessRefused
 from frontline.devices.enrolment import Registration, enrol_device, issue_enrolment_code
 from frontline.devices.errors import DeviceError
 from frontline.devices.packages import Receipt, inventory, issue_package, receipt_packages
-from frontline.devices.proofs import forget_old_proofs
 from frontline.devices.registry import (
     DevicePolicy,
     Posture,
@@ -348,7 +347,6 @@ def _device(api: APIRouter) -> None:
         def work(connection: Connection) -> CheckInOut:
             device_id = _device_of(request_principal(connection, request, now))
             answer = check_in(connection, device_id, posture, policy, now=now)
-            forget_old_proofs(connection, now)
             return CheckInOut(
                 server_time=answer.server_time,
                 policy=policy_out(answer.policy),
