@@ -76,8 +76,15 @@ def register(app: typer.Typer) -> None:
             deployment = Deployment(EXAMPLES / "scenarios", EXAMPLES / "staff.yaml")
             # The key the service will sign its checkpoints with (made here the first time).
             signer = load_app_signer(settings)
+            # The tasks are due from the day the demo runs, whatever the city's as-of date.
             passwords = set_up(
-                engine, deployment, out / "city" / "areas", signer, config.as_of, console
+                engine,
+                deployment,
+                out / "city" / "areas",
+                signer,
+                config.as_of,
+                console,
+                today=datetime.now(UTC).date(),
             )
             show_accounts(engine, passwords, console)
             show_enrolment(engine, console, port, as_of=datetime.now(UTC))

@@ -40,17 +40,20 @@ def set_up(
     signer: Signer,
     as_of: date,
     console: Console,
+    *,
+    today: date | None = None,
 ) -> dict[str, str]:
-    """Load the areas and place the residents, register the scenarios, load the staff and seed
-    the demo's tasks (their transitions audited and checkpointed with `signer`); return the
-    staff's initial passwords (username → password)."""
+    """Load the areas (valid from `as_of`) and place the residents, register the scenarios,
+    load the staff and seed the demo's tasks as of `today` (default `as_of`; their
+    transitions audited and checkpointed with `signer`); return the staff's initial passwords
+    (username → password)."""
     with write_transaction(engine) as connection:
         imported = load_areas(connection, areas_folder, as_of=as_of)
         placed = place_subjects(connection)
         registered = register_scenarios(connection, load_scenarios(deployment.scenarios))
         staff = accounts.apply_staff_file(connection, accounts.load_staff_file(deployment.staff))
         passwords = accounts.issue_initial_passwords(connection, reset=True)
-        tasks = seed_demo_tasks(connection, today=as_of, signer=signer)
+        tasks = seed_demo_tasks(connection, today=today or as_of, signer=signer)
     grids = sum(1 for _ in imported.grids_opened)
     console.print(
         f"网格 grids: {grids} opened 新建; 居民 residents: {placed.placed_total:,} of "
