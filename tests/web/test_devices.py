@@ -302,6 +302,9 @@ def test_lock_wipe_and_revoke(api: Client, clock: Clock) -> None:
     listed = api.get("/api/v1/devices", headers=admin).json()["items"]
     assert {d["id"]: d["status"] for d in listed}[device_id] == "wiped"
     assert phone.sign_in().status_code == 403  # a wiped device must enrol again
+    again = api.post(f"/api/v1/devices/{device_id}/wipe", headers=admin, json={})
+    assert again.status_code == 403
+    assert again.json()["type"].endswith("/device-wiped")
     lost, lost_id = enrolled(api, clock)
     lost.sign_in()
     assert lost.check_in().status_code == 200

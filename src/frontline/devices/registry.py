@@ -259,6 +259,8 @@ def issue_command(
     status = _statusin_scope(connection, issuer, device_id)
     if status == "revoked":
         raise DeviceError("already_revoked")
+    if status == "wiped" and kind != "revoke":  # nothing left to lock or wipe on it
+        raise DeviceError("device_wiped")
     note = reason.strip()[:500] if reason else None
     if kind == "revoke":
         _set_status(connection, device_id, "revoked", note, now=now)
