@@ -15,8 +15,9 @@ and fetches the package of each. Reported: the p50/p99 latency of check-ins and 
 fetches (from the moment the device sent the call), the time from the first device's start to
 the last device's last package (``fleet_seconds``), and errors by status.
 
-``offline_open_ms`` (opening a task in the real browser with the network off) is null until
-the frontline app's browser benchmark lands.
+With ``--browser``, ``offline_open_ms`` is the median time to open a task in the real browser
+with the network off, from ``benchmarks/offline_open.py`` run after the burst (its own store
+and phone); null without it.
 
 Prints one JSON object. The fleet runs in this process (asyncio, one connection per device),
 on the same machine as the server and the database.
@@ -227,6 +228,16 @@ def percentile(values: list[float], q: float) -> float | None:
     return round(1000 * ordered[min(len(ordered) - 1, int(len(ordered) * q))], 2)
 
 
+def offline_open() -> float:
+    """The median offline open of `benchmarks/offline_open.py`, run in a process of its own."""
+    script = Path(__file__).with_name("offline_open.py")
+    answer = subprocess.run(  # noqa: S603 - our own benchmark script
+        [sys.executable, str(script), "--json"], capture_output=True, check=True, text=True
+    )
+    found: float = json.loads(answer.stdout.strip().splitlines()[-1])["offline_open_ms"]
+    return found
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--devices", type=int, default=200)
@@ -235,6 +246,9 @@ def main() -> None:
     parser.add_argument("--persons", type=int, default=5000)
     parser.add_argument("--database", default=DEFAULT_DATABASE, help="a PostgreSQL URL")
     parser.add_argument("--workers", type=int, default=1, help="server worker processes")
+    parser.add_argument(
+        "--browser", action="store_true", help="also time opening a task offline in Chromium"
+    )
     parser.add_argument("--json", action="store_true", help="print only the JSON object")
     args = parser.parse_args()
     console = Console(quiet=args.json, stderr=True)
@@ -292,7 +306,7 @@ def main() -> None:
         "package_p99_ms": percentile(packages, 0.99),
         "fleet_seconds": round(fleet_seconds, 2),
         "errors": errors,
-        "offline_open_ms": None,
+        "offline_open_ms": offline_open() if args.browser else None,
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     print(json.dumps(report, ensure_ascii=False))

@@ -453,7 +453,17 @@ def test_english_on_request_kept_on_the_phone(
     until(page, lambda: page.inner_text("h1") == "独居老人走访", "Chinese again")
 
 
-def test_touch_targets_are_large(
+SMALL_TARGETS = """() => [...document.querySelectorAll("button, a, input, textarea")]
+    .filter((el) => el.offsetParent !== null)
+    .map((el) => [el.textContent.trim() || el.id, el.getBoundingClientRect().height])
+    .filter(([, height]) => height < 48)"""
+OVERFLOW = """() => [...document.querySelectorAll("body *")]
+    .filter((el) => el.offsetParent !== null && !el.closest(".pin-pad"))
+    .filter((el) => el.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+    .map((el) => el.className || el.tagName)"""
+
+
+def test_touch_targets_are_large_and_nothing_runs_off_the_screen(
     context: BrowserContext, base: str, fake: FakeServer, shots: Path
 ) -> None:
     page, _ = open_app(context, base, f"/app/?enrol={CODE}")
@@ -465,13 +475,21 @@ def test_touch_targets_are_large(
     ]:
         page.evaluate(f"location.hash = '{route}'")
         until(page, lambda: screen(page) == name, route)  # noqa: B023 - used at once
-        small = page.evaluate(
-            """() => [...document.querySelectorAll("button, a, input, textarea")]
-                .filter((el) => el.offsetParent !== null)
-                .map((el) => [el.textContent.trim() || el.id, el.getBoundingClientRect().height])
-                .filter(([, height]) => height < 48)"""
-        )
-        assert small == [], route
+        assert page.evaluate(SMALL_TARGETS) == [], route
+        assert page.evaluate(OVERFLOW) == [], route
     assert "网格员甲 (worker)" in page.inner_text("main")  # the settings: who, which device
     assert "闲置 5 分钟后锁定" in page.inner_text("main")
     shoot(page, shots / "app-settings-zh.png")
+    # The PIN lock and the administrator's lock too.
+    page.click("#lock-now")
+    until(page, lambda: screen(page) == "lock", "the lock screen")
+    assert page.evaluate(SMALL_TARGETS) == []
+    assert page.evaluate(OVERFLOW) == []
+    press_pin(page, PIN)
+    until(page, lambda: screen(page) == "settings", "the settings again")
+    page.evaluate("frontline.settled()")  # the sync an unlock starts
+    fake.commands = [{"id": 7, "kind": "lock", "issued_at": "2026-03-02T08:00:00Z"}]
+    assert page.evaluate("frontline.sync()") == {"locked": True}
+    until(page, lambda: screen(page) == "signin", "the sign-in")
+    assert page.evaluate(SMALL_TARGETS) == []
+    assert page.evaluate(OVERFLOW) == []

@@ -38,6 +38,7 @@ import { button, h, message } from "./ui.js";
 import * as vault from "./vault.js";
 
 const TICK_MS = 20_000;
+const GATES = ["enrol", "signin", "setpin", "lock"];
 const root = {
   main: document.getElementById("main"),
   actions: document.getElementById("actions"),
@@ -255,6 +256,7 @@ function show(name, route, screen) {
   app.current.cleanup?.();
   app.current = { name, route, cleanup: screen.cleanup || null };
   document.body.dataset.screen = name;
+  if (GATES.includes(name)) hideNotice(); // a toast about the tasks has no place on a gate
   root.main.replaceChildren(screen.body);
   root.actions.replaceChildren(...(screen.actions || []));
   root.actions.hidden = !(screen.actions || []).length;
@@ -294,7 +296,7 @@ function drawTabs(current) {
 }
 
 function drawBanner(name) {
-  const gated = ["enrol", "signin", "setpin", "lock"].includes(name);
+  const gated = GATES.includes(name);
   const parts = [];
   if (!navigator.onLine && !gated) parts.push(message(t("net.offline_banner"), "notice"));
   if (app.needsSignIn && !gated) {
@@ -332,9 +334,13 @@ function notify(text) {
   root.notice.replaceChildren(h("p", {}, text));
   root.notice.hidden = false;
   clearTimeout(noticeTimer);
-  noticeTimer = setTimeout(() => {
-    root.notice.hidden = true;
-  }, 6000);
+  noticeTimer = setTimeout(hideNotice, 6000);
+}
+
+function hideNotice() {
+  clearTimeout(noticeTimer);
+  root.notice.hidden = true;
+  root.notice.replaceChildren();
 }
 
 function fatal(error) {
