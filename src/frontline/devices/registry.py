@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Connection, and_, func, insert, select, update
@@ -135,6 +136,31 @@ def bound_device(
     if staff_id is not None and row.staff_id != staff_id:
         raise DeviceError("device_not_yours")
     return BoundDevice(row.id, row.staff_id)
+
+
+def device_key(connection: Connection, device_id: str) -> str | None:
+    """The thumbprint of the key `device_id` enrolled with (None for no such device). A
+    device's key never changes, so the answer is kept (for `KEY_CACHE` devices)."""
+    keys = _device_keys()
+    found = keys.get(device_id)
+    if found is None:
+        found = connection.execute(
+            select(Device.key_thumbprint).where(Device.id == device_id)
+        ).scalar_one_or_none()
+        if found is not None:
+            if len(keys) >= KEY_CACHE:
+                keys.clear()
+            keys[device_id] = found
+    return found
+
+
+KEY_CACHE = 50_000
+"""Device keys kept in memory: every enrolled phone of a large city."""
+
+
+@cache
+def _device_keys() -> dict[str, str]:
+    return {}
 
 
 def check_in(

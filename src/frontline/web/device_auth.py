@@ -18,7 +18,7 @@ from sqlalchemy import Connection
 
 from frontline.devices.errors import MESSAGES, DeviceError
 from frontline.devices.proofs import Proof, ProofError, check_proof, remember_proof
-from frontline.devices.registry import bound_device
+from frontline.devices.registry import bound_device, device_key
 from frontline.staff import sessions
 from frontline.staff.principal import Principal
 from frontline.web.catalogue import Text
@@ -49,27 +49,34 @@ def request_proof(request: Request, now: datetime, *, access_token: str | None =
 def device_principal(
     connection: Connection, request: Request, access_token: str, now: datetime
 ) -> Principal:
-    """The staff member of a device-bound access token presented with its DPoP proof."""
+    """The staff member of a device-bound access token presented with its DPoP proof.
+
+    A device's sessions end whenever it stops being usable (revoked, wiped, locked), so a live
+    session vouches for its device: the proof need only be made by that device's key (a
+    binding that never changes, looked up once). When the session is not live, a revoked or
+    wiped device is told so — the app wipes itself on hearing it.
+    """
     proof = request_proof(request, now, access_token=access_token)
     principal = sessions.authenticate(connection, access_token, now=now)
     if principal is None or principal.device_id is None:
-        raise Problem(
-            DPOP_INVALID,
-            detail="devices.token_invalid",
-            headers={"WWW-Authenticate": f'{_DPOP_CHALLENGE}, error="invalid_token"'},
-        )
-    try:
-        device = bound_device(connection, proof.thumbprint, staff_id=principal.staff_id)
-    except DeviceError as error:
-        raise device_problem(error) from None
-    if device.id != principal.device_id:  # a token of one device with another's proof
-        raise Problem(
-            DPOP_INVALID,
-            detail="devices.token_invalid",
-            headers={"WWW-Authenticate": f'{_DPOP_CHALLENGE}, error="invalid_token"'},
-        )
+        try:
+            bound_device(connection, proof.thumbprint)
+        except DeviceError as error:
+            if error.reason in ("device_revoked", "device_wiped"):
+                raise device_problem(error) from None
+        raise _invalid_token()
+    if device_key(connection, principal.device_id) != proof.thumbprint:
+        raise _invalid_token()  # a token of one device with another's proof
     remember(connection, proof)
     return principal
+
+
+def _invalid_token() -> Problem:
+    return Problem(
+        DPOP_INVALID,
+        detail="devices.token_invalid",
+        headers={"WWW-Authenticate": f'{_DPOP_CHALLENGE}, error="invalid_token"'},
+    )
 
 
 def remember(connection: Connection, proof: Proof) -> None:
