@@ -131,6 +131,12 @@ def parent_code(code: str) -> str | None:
     return None
 
 
+def area_bounds(code: str) -> tuple[str, str]:
+    """The half-open range ``[low, high)`` of the codes inside the area ``code`` (itself
+    included): for a range condition on an indexed code column. ValueError when malformed."""
+    return prefix_bounds(code[: area_level(code).significant])
+
+
 def prefix_bounds(prefix: str) -> tuple[str, str]:
     """The half-open range ``[low, high)`` of codes starting with the digits ``prefix``:
     a range scan on an index, which `LIKE` is not on SQLite."""

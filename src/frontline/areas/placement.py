@@ -12,7 +12,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, and_, select
 
-from frontline.areas.codes import area_level, prefix_bounds
+from frontline.areas.codes import area_bounds
 from frontline.areas.models import SubjectArea
 from frontline.store.base import utc_now
 
@@ -71,7 +71,7 @@ def subjects_in(
     connection: Connection, code: str, *, entity_type: str = "person", limit: int | None = None
 ) -> list[str]:
     """Entity ids of the subjects placed inside the area ``code``, sorted."""
-    low, high = prefix_bounds(code[: area_level(code).significant])
+    low, high = area_bounds(code)
     query = (
         select(SubjectArea.entity_id)
         .where(

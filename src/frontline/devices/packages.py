@@ -20,13 +20,12 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, insert, select, update
 
-from frontline.access.policy import in_scope
 from frontline.access.purposes import TaskFacts, TaskPurpose
 from frontline.access.reading import SubjectRecord, read_subject
 from frontline.audit import AuditWriter, Signer
 from frontline.devices.errors import DeviceError
 from frontline.devices.models import PURGE_REASONS, DevicePackage
-from frontline.devices.registry import VIEWERS, DevicePolicy, on_device_now
+from frontline.devices.registry import VIEWERS, DevicePolicy, on_device_now, staff_in_scope
 from frontline.staff.models import StaffMember
 from frontline.staff.principal import Principal
 from frontline.staff.tokens import new_public_id
@@ -220,9 +219,7 @@ def inventory(
     if subject_id is not None:
         query = query.where(DevicePackage.subject_id == subject_id)
     held = []
-    for row in connection.execute(query):
-        if not in_scope(viewer.area, row.area_code):
-            continue
+    for row in connection.execute(query.where(staff_in_scope(viewer))):
         held.append(
             HeldPackage(
                 package_id=row.id,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, and_, false, or_
 
-from frontline.areas.codes import area_level, contains, prefix_bounds
+from frontline.areas.codes import area_bounds, contains
 from frontline.staff.principal import Principal
 from frontline.staff.roles import Role
 from frontline.tasks.errors import TaskForbiddenError
@@ -65,7 +65,7 @@ def reads_tasks(principal: Principal) -> bool:
 
 def visible(principal: Principal) -> ColumnElement[bool]:
     """A condition on `Task` selecting the tasks `principal` may read (none: always false)."""
-    low, high = _scope_bounds(principal.area)
+    low, high = area_bounds(principal.area)
     in_area = and_(Task.grid_code >= low, Task.grid_code < high)
     conditions: list[ColumnElement[bool]] = []
     if principal.has(Role.WORKER):
@@ -75,7 +75,3 @@ def visible(principal: Principal) -> ColumnElement[bool]:
     if principal.has(Role.AUDITOR):
         conditions.append(in_area)
     return or_(*conditions) if conditions else false()
-
-
-def _scope_bounds(area: str) -> tuple[str, str]:
-    return prefix_bounds(area[: area_level(area).significant])

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, Row, Select, and_, bindparam, func, select
 from sqlalchemy.orm import aliased
 
-from frontline.areas.codes import area_level, prefix_bounds
+from frontline.areas.codes import area_bounds
 from frontline.scenarios.models import ScenarioVersion
 from frontline.staff.models import StaffMember
 from frontline.staff.principal import Principal
@@ -276,7 +276,7 @@ def _narrowing(filters: TaskFilter) -> list[Any]:
     conditions: list[Any] = []
     if filters.grid:
         try:
-            low, high = prefix_bounds(filters.grid[: area_level(filters.grid).significant])
+            low, high = area_bounds(filters.grid)
         except ValueError:
             low = high = ""  # an empty range: a code that names no area matches nothing
         conditions.append(and_(Task.grid_code >= low, Task.grid_code < high))
