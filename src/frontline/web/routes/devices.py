@@ -17,6 +17,7 @@ from frontline.devices.enrolment import Registration, enrol_device, issue_enrolm
 from frontline.devices.errors import DeviceError
 from frontline.devices.packages import Receipt, inventory, issue_package, receipt_packages
 from frontline.devices.registry import (
+    BoundDevice,
     DevicePolicy,
     Posture,
     bound_device,
@@ -266,11 +267,8 @@ def _device(api: APIRouter) -> None:
     ) -> DeviceTokens:
         """Sign in on an enrolled device: the worker's password and the device's proof (two
         factors). The tokens are bound to the device key."""
-        proof = request_proof(request, now)
         with engine.connect() as connection:
-            with connection.begin():
-                device = _refused(lambda: bound_device(connection, proof.thumbprint))
-                remember(connection, proof)
+            device = _proven_device(connection, request, now)
             try:
                 pair = sessions.sign_in(
                     connection,
@@ -283,16 +281,9 @@ def _device(api: APIRouter) -> None:
                 )
             except SignInRefused as refused:
                 raise refusal_problem(refused) from None
-            with connection.begin():
-                principal = sessions.authenticate(connection, pair.access_token, now=now)
-                if principal is None or principal.staff_id != device.staff_id:
-                    # The password was right but this phone is another worker's.
-                    sessions.sign_out(connection, pair.access_token, now=now)
-                    problem = device_problem(DeviceError("device_not_yours"))
-                else:
-                    problem = None
-        if problem is not None or principal is None:
-            raise problem or Problem(SESSION_INVALID)
+            # The password was right but the phone may be another worker's.
+            refusal = device_problem(DeviceError("device_not_yours"))
+            principal = _device_session(connection, pair, device, now, refusal)
         response.headers.update(NO_STORE)
         return _tokens(pair, device.id, principal, now)
 
@@ -308,22 +299,13 @@ def _device(api: APIRouter) -> None:
         settings: SessionSettingsDep,
     ) -> DeviceTokens:
         """New device-bound tokens for a refresh token, with the same device's proof."""
-        proof = request_proof(request, now)
         with engine.connect() as connection:
-            with connection.begin():
-                device = _refused(lambda: bound_device(connection, proof.thumbprint))
-                remember(connection, proof)
+            device = _proven_device(connection, request, now)
             try:
                 pair = sessions.refresh(connection, body.refresh_token, now=now, settings=settings)
             except SessionInvalid:
                 raise Problem(SESSION_INVALID) from None
-            with connection.begin():
-                principal = sessions.authenticate(connection, pair.access_token, now=now)
-                if principal is None or principal.device_id != device.id:
-                    sessions.sign_out(connection, pair.access_token, now=now)
-                    principal = None
-        if principal is None:
-            raise Problem(SESSION_INVALID)
+            principal = _device_session(connection, pair, device, now, Problem(SESSION_INVALID))
         response.headers.update(NO_STORE)
         return _tokens(pair, device.id, principal, now)
 
@@ -470,6 +452,38 @@ def _device(api: APIRouter) -> None:
         return ReceiptsOut(
             accepted=report.accepted, repeated=report.repeated, unknown=report.unknown
         )
+
+
+def _proven_device(connection: Connection, request: Request, now: datetime) -> BoundDevice:
+    """The usable device whose key made the request's proof (the proof recorded as used)."""
+    proof = request_proof(request, now)
+    with connection.begin():
+        device = _refused(lambda: bound_device(connection, proof.thumbprint))
+        remember(connection, proof)
+    return device
+
+
+def _device_session(
+    connection: Connection,
+    pair: sessions.TokenPair,
+    device: BoundDevice,
+    now: datetime,
+    refusal: Problem,
+) -> Principal:
+    """The staff member of a session just opened on `device`; when it is not that device's
+    worker's session on it, the session is ended and `refusal` raised."""
+    with connection.begin():
+        principal = sessions.authenticate(connection, pair.access_token, now=now)
+        ours = (
+            principal is not None
+            and principal.staff_id == device.staff_id
+            and principal.device_id == device.id
+        )
+        if not ours:
+            sessions.sign_out(connection, pair.access_token, now=now)
+    if not ours or principal is None:  # raised after the commit: the session stays ended
+        raise refusal
+    return principal
 
 
 def _device_task(task: TaskInfo, today: date) -> DeviceTask:
