@@ -71,6 +71,10 @@ class Settings(BaseSettings):
     worker_devices_required: bool = True
     """Grid workers sign in only on an enrolled phone (password and device): the API's and
     the console's password sign-in refuse an account whose only role is worker."""
+    opentelemetry: bool = False
+    """FastAPI's own OpenTelemetry spans, metrics and logs, for a deployment that configures an
+    OpenTelemetry SDK; off by default, as asking whether one is configured costs every request
+    a tenth of the busiest read's time."""
     secure_cookies: bool | None = None
     """Mark cookies Secure (HTTPS only); default: on in production, off otherwise."""
 

@@ -50,6 +50,7 @@ from frontline.scenarios.registry import parsed_scenario
 from frontline.staff.principal import Principal
 from frontline.staff.roles import Role
 from frontline.store import Entity
+from frontline.store.hot import fetch_one
 
 _MERGE_HOPS = 16
 """Merged entities point at their survivor; chains are short, and a cycle must not hang us."""
@@ -250,10 +251,11 @@ def resolve_subject(connection: Connection, entity_id: str) -> Subject | None:
 def _task_facts(connection: Connection, task: TaskFacts, entity_id: str) -> Facts:
     """The facts for reading `entity_id` through `task`: its scenario version, the entity
     and its grid, in one statement (every worker's read asks this)."""
-    found = connection.execute(
+    found = fetch_one(
+        connection,
         _task_located(),
         {"key": task.scenario_key, "version": task.scenario_version, "entity": entity_id},
-    ).one_or_none()
+    )
     if found is None:  # no such scenario version: refused before the subject matters
         return Facts(None, None, None)
     scenario = parsed_scenario(found.digest, found.declaration)

@@ -29,6 +29,7 @@ from frontline.staff.principal import Principal
 from frontline.staff.roles import Role
 from frontline.store import Entity
 from frontline.store.golden import GoldenRecord
+from frontline.store.hot import fetch_one
 
 READ = "read"
 REFUSED = "read_refused"
@@ -72,7 +73,8 @@ def read_subject(
     decision = decide(connection, principal, purpose, subject, now=now)
     if not decision.allowed or decision.scenario is None or decision.role is None:
         raise refuse(connection, principal, decision, now=now, signer=signer, writer=writer)
-    values = connection.execute(_golden(), {"entity": decision.subject.id}).scalar_one_or_none()
+    found = fetch_one(connection, _golden(), {"entity": decision.subject.id})
+    values = None if found is None else found.values
     if values is None:  # an entity with no golden record has no data to read
         refused = Decision(purpose, decision.subject, Reason.SUBJECT_UNKNOWN)
         raise refuse(connection, principal, refused, now=now, signer=signer, writer=writer)

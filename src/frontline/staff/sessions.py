@@ -37,6 +37,7 @@ from frontline.staff.roles import Role
 from frontline.staff.tokens import new_public_id, new_token, token_digest
 from frontline.store.base import UtcDateTime
 from frontline.store.engine import begin_write
+from frontline.store.hot import fetch_all
 
 MAX_CLIENT_LENGTH = 64
 MAX_USERNAME_LENGTH = 128
@@ -353,7 +354,7 @@ def authenticate(connection: Connection, access_token: str, *, now: datetime) ->
     digest = token_digest(access_token)
     if digest is None:
         return None
-    rows = connection.execute(_authentication(), {"digest": digest, "now": now}).all()
+    rows = fetch_all(connection, _authentication(), {"digest": digest, "now": now})
     if not rows:
         return None
     first = rows[0]

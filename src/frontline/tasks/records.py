@@ -19,6 +19,7 @@ from frontline.areas.codes import area_bounds
 from frontline.scenarios.models import ScenarioVersion
 from frontline.staff.models import StaffMember
 from frontline.staff.principal import Principal
+from frontline.store.hot import fetch_one
 from frontline.tasks.authority import reads_tasks, visible
 from frontline.tasks.errors import TaskForbiddenError, TaskNotFoundError
 from frontline.tasks.lifecycle import Status
@@ -174,7 +175,7 @@ def _one_task(by_id: bool) -> Select[Any]:
 def find_task(connection: Connection, task: int | str) -> TaskBrief | None:
     """`get_task`'s few facts that decide a read of the subject (`TaskBrief`), by id or
     reference: for the access policy on every read of a task's subject, so no more."""
-    row = connection.execute(_brief(isinstance(task, int)), {"task": task}).one_or_none()
+    row = fetch_one(connection, _brief(isinstance(task, int)), {"task": task})
     if row is None:
         return None
     return TaskBrief(

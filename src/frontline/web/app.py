@@ -19,6 +19,7 @@ from fastapi import FastAPI, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.openapi.utils import get_openapi
 from fastapi.staticfiles import StaticFiles
+from fastapi.telemetry import TelemetryConfig
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from frontline import __version__
@@ -88,6 +89,7 @@ def create_app(
         lifespan=lifespan,
         docs_url=None,  # served below from vendored files, not a CDN
         redoc_url=None,
+        telemetry=_telemetry(settings.opentelemetry),
     )
     pages = Pages(
         catalogue=catalogue,
@@ -175,3 +177,9 @@ def _add_docs(app: FastAPI) -> None:
     @app.get("/", include_in_schema=False)
     def root() -> RedirectResponse:
         return RedirectResponse(CONSOLE_PATH, status_code=307)
+
+
+def _telemetry(enabled: bool) -> TelemetryConfig:
+    """FastAPI's telemetry switches: all on (it then reports to the configured OpenTelemetry
+    providers) or all off."""
+    return {"tracing": enabled, "metrics": enabled, "logs": enabled}

@@ -107,7 +107,9 @@ class CheckInIn(BaseModel):
     app_version: str = Field(max_length=40)
     last_sync_at: AwareDatetime | None = None
     packages_held: int = Field(ge=0, le=100_000)
-    storage_bytes: int | None = Field(default=None, ge=0, le=2**62)
+    # A petabyte: more than any phone holds, and a bound that a JSON number written as a
+    # float still meets exactly (2**62 written as 4.611686018427388e18 would not).
+    storage_bytes: int | None = Field(default=None, ge=0, le=10**15)
     locked: bool = False
 
 
