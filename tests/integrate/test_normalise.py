@@ -277,3 +277,25 @@ def test_columns_keep_their_order() -> None:
     ]  # fmt: skip
     tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
     assert tables == {"raw", "norm", ids_sql.DIVISIONS_TABLE}  # the name lookups are gone
+
+
+def test_a_row_dated_by_its_own_column_keeps_its_date_and_an_undated_one_the_sources() -> None:
+    """``as_of_column``: corrections accepted one by one each carry their day."""
+    spec = SourceSpec.model_validate(
+        {**SPEC.model_dump(), "attributes": {}, "as_of_column": "GXRQ"}
+    )
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE raw (_source VARCHAR, _file VARCHAR, _row BIGINT, _disposition VARCHAR, "
+        "id_number VARCHAR, name VARCHAR, sex VARCHAR, birth_date VARCHAR, phone VARCHAR, "
+        "address VARCHAR, as_of_date VARCHAR)"
+    )
+    for i, dated in enumerate(["2026-11-30", None, "not a date"], start=1):
+        con.execute(
+            "INSERT INTO raw VALUES ('pensions', 'pensions.csv', ?, NULL, ?, ?, ?, ?, ?, ?, ?)",
+            [i, *ROW[:6], dated],
+        )
+    ids_sql.register(con)
+    normalise_source(con, spec, "raw", "norm")
+    dates = con.execute("SELECT _as_of FROM norm ORDER BY _row").fetchall()
+    assert dates == [(date(2026, 11, 30),), (date(2026, 6, 30),), (date(2026, 6, 30),)]

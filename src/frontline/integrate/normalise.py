@@ -17,6 +17,7 @@ from frontline.ids import sql as ids_sql
 from frontline.ids.divisions import AreaRule
 from frontline.integrate.fields import Kind, entity_types
 from frontline.integrate.sources import SourceSpec
+from frontline.integrate.sources.spec import AS_OF_NAME
 from frontline.names import canonical_name, name_key
 from frontline.names.pinyin import given_key, surname_key
 from frontline.names.plain import plain_rules
@@ -185,7 +186,11 @@ def normalise_source(
     """
     entity = entity_types()[spec.entity]
     items = [f"t.{c}" for c in ("_source", "_file", "_row", "_disposition")]
-    items += ["?::VARCHAR AS _department", "?::DATE AS _as_of"]
+    items.append("?::VARCHAR AS _department")
+    if spec.as_of_column is None:
+        items.append("?::DATE AS _as_of")
+    else:  # a row's own date, where it holds one
+        items.append(f"coalesce(TRY_CAST(t.{q(AS_OF_NAME)} AS DATE), ?::DATE) AS _as_of")
     params: list[object] = [spec.department_key, spec.as_of]
     inner: list[str] = []
     joins: list[str] = []

@@ -191,7 +191,7 @@ def run_integration(
             continue
         changed.add(spec.key)
         workspace.remember_source(con, spec.key, None)
-        read = read_source(con, spec, data_dir, f"raw_{spec.key}")
+        read = read_source(con, spec, data_dir, f"raw_{spec.key}", store=store)
         accounts[spec.key].rows_read = read.rows_read
         accounts[spec.key].encoding = ", ".join(sorted(set(read.encodings.values())))
         _timed(seconds, "read", started)

@@ -204,3 +204,36 @@ def test_typed_and_mixed_sqlite_columns_become_text(
         (1, "1", "张三", "2026-06-01 08:00:00.000000", "1", None),
         (2, "330106", None, None, "0", "2.5"),
     ]
+
+
+def test_a_store_table_is_read_from_the_runs_serving_database(
+    con: duckdb.DuckDBPyConnection, data_dir: Path, department: str
+) -> None:
+    """``store: true`` reads the database the run publishes to (no variable needed)."""
+    spec = _spec("persons", table={"store": True, "table": "persons"})
+    engine = create_engine(department)
+    try:
+        read_source(con, spec, data_dir, "dept", store=engine)
+    finally:
+        engine.dispose()
+    columns = "_row, id_number, name, birth_date, visits, amount"
+    assert table_rows(con, "dept", columns) == EXPECTED
+
+
+def test_a_store_table_without_a_store_says_how_to_run_it(
+    con: duckdb.DuckDBPyConnection, data_dir: Path
+) -> None:
+    spec = _spec("persons", table={"store": True, "table": "persons"})
+    with pytest.raises(ReadError) as caught:
+        read_source(con, spec, data_dir, "dept")
+    assert "publishes to none" in caught.value.problem
+    assert "--database" in caught.value.hint
+
+
+@pytest.mark.parametrize(
+    "table",
+    [{"table": "persons"}, {"table": "persons", "store": True, "url_env": VARIABLE}],
+)
+def test_a_table_names_exactly_one_database(table: dict[str, object]) -> None:
+    with pytest.raises(ValueError, match="either url_env or store"):
+        _spec("persons", table=table)

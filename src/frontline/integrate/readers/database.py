@@ -54,8 +54,18 @@ def read_database(con: duckdb.DuckDBPyConnection, request: FileRequest, sink: Si
     """Hand the rows of the source's database table to ``sink``."""
     location = request.spec.table
     if location is None:
-        raise request.error("the source names no table", "add `table:` with url_env and table")
-    variable = location.url_env
+        raise request.error(
+            "the source names no table", "add `table:` with the table and url_env or store: true"
+        )
+    if location.store:
+        if request.store is None:
+            raise request.error(
+                "the source reads the serving database, and this run publishes to none",
+                "run it with a store: frontline integrate --database URL, or frontline demo",
+            )
+        _read_engine(con, request, sink, request.store, "the serving database")
+        return
+    variable = location.url_env or ""
     url = os.environ.get(variable, "").strip()
     if not url:
         raise request.error(
@@ -71,15 +81,30 @@ def read_database(con: duckdb.DuckDBPyConnection, request: FileRequest, sink: Si
             "the form is dialect+driver://user:password@host:port/database",
         ) from None
     try:
+        _read_engine(con, request, sink, engine, f"the database named by {variable}", url)
+    finally:
+        engine.dispose()
+
+
+def _read_engine(
+    con: duckdb.DuckDBPyConnection,
+    request: FileRequest,
+    sink: Sink,
+    engine: Engine,
+    described: str,
+    url: str = "",
+) -> None:
+    location = request.spec.table
+    assert location is not None  # noqa: S101 - checked by the caller
+    try:
         with engine.connect() as connection:
             _stream(con, request, sink, connection, location)
     except (SQLAlchemyError, _dbapi_error(engine)) as error:
+        secret = url or engine.url.render_as_string(hide_password=False)
         raise request.error(
-            f"the database could not be read: {_redacted(error, url)}",
-            f"check that the database named by {variable} is reachable and readable",
+            f"the database could not be read: {_redacted(error, secret)}",
+            f"check that {described} is reachable and readable",
         ) from None
-    finally:
-        engine.dispose()
 
 
 def _stream(

@@ -14,6 +14,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import Engine
+
 from frontline.integrate.readers.error import ReadError
 from frontline.integrate.sources.spec import SourceSpec
 
@@ -32,6 +34,8 @@ class FileRequest:
     """The file as named in messages and in ``_file``: relative to the data folder."""
     columns: tuple[str, ...]
     """The source columns wanted, in output order (``v0``, ``v1`` …)."""
+    store: Engine | None = None
+    """The serving database the run publishes to: what a ``store: true`` table is read from."""
 
     def error(self, problem: str, hint: str = "") -> ReadError:
         """A :class:`ReadError` about this file."""

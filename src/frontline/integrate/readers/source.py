@@ -9,6 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import duckdb
+from sqlalchemy import Engine
 
 from frontline.ids.sql import quote_identifier
 from frontline.integrate.readers.database import read_database, table_name
@@ -49,9 +50,11 @@ def read_source(
     table: str,
     *,
     scratch: Path | None = None,
+    store: Engine | None = None,
 ) -> ReadResult:
     """Read every row of a source into the DuckDB table ``table`` (created or replaced).
 
+    ``store``: the serving database the run publishes to, for a ``store: true`` table.
     ``scratch`` is where transcoded copies of non-UTF-8 files go while they are read; by
     default the DuckDB database's temp folder, or the system's for an in-memory database.
     On failure the table is dropped and a :class:`ReadError` says what is wrong.
@@ -67,7 +70,7 @@ def read_source(
         f"_disposition VARCHAR{', ' if defined else ''}{defined})"
     )
     try:
-        files = _read(con, spec, data_dir, target, columns, scratch)
+        files = _read(con, spec, data_dir, target, columns, scratch, store)
     except BaseException:
         con.execute(f"DROP TABLE IF EXISTS {target}")
         raise
@@ -116,10 +119,11 @@ def _read(
     target: str,
     columns: tuple[str, ...],
     scratch: Path | None,
+    store: Engine | None,
 ) -> list[FileRead]:
     reader = _readers()[spec.format]
     if spec.format == "table":
-        request = FileRequest(spec, Path(), table_name(spec), columns)
+        request = FileRequest(spec, Path(), table_name(spec), columns, store)
         reader(con, request, _sink(con, target, request))
         return [FileRead(request.name, 0, None)]
     files = source_files(spec, data_dir)

@@ -11,6 +11,8 @@ from frontline.integrate.fields import entity_types
 
 Format = Literal["csv", "xlsx", "jsonl", "json", "parquet", "table"]
 ENCODINGS = ("utf-8", "utf-8-sig", "gbk", "gb18030")
+AS_OF_NAME = "as_of_date"
+"""The workspace name of a source's ``as_of_column``."""
 
 
 class _Model(BaseModel):
@@ -38,11 +40,20 @@ class SkipRule(_Model):
 
 
 class TableLocation(_Model):
-    """A database table read through SQLAlchemy; the URL comes from an environment variable."""
+    """A database table read through SQLAlchemy: in the database whose URL an environment
+    variable holds (``url_env``), or in the serving database the run publishes to
+    (``store: true``, e.g. the field corrections accepted in review)."""
 
-    url_env: str = Field(min_length=1, pattern=r"^[A-Z][A-Z0-9_]*$")
+    url_env: str | None = Field(default=None, min_length=1, pattern=r"^[A-Z][A-Z0-9_]*$")
+    store: bool = False
     table: str = Field(min_length=1)
     schema_name: str | None = Field(default=None, alias="schema")
+
+    @model_validator(mode="after")
+    def _one_database(self) -> TableLocation:
+        if (self.url_env is None) == (not self.store):
+            raise ValueError("name the database with either url_env or store: true, not both")
+        return self
 
 
 class SourceSpec(_Model):
@@ -73,6 +84,10 @@ class SourceSpec(_Model):
     its own. The other rows are counted as belonging elsewhere."""
     as_of: date
     """The date the department extracted the data (for recency and staleness)."""
+    as_of_column: str | None = Field(default=None, min_length=1)
+    """A column dating each row (``YYYY-MM-DD``) when rows were current at different dates,
+    such as corrections accepted one by one; a row whose cell is empty or no date takes
+    ``as_of``."""
     fields: dict[str, FieldSpec]
     attributes: dict[str, str] = Field(default_factory=dict)
     """Source-specific columns kept as they are (e.g. a pension's payment status) for rules."""
@@ -134,6 +149,8 @@ class SourceSpec(_Model):
             )
         for name in sorted(set(self.attributes) & set(self.fields)):
             found.append((("attributes", name), "is both a field and an attribute"))
+        if self.as_of_column is not None and AS_OF_NAME in self.attributes:
+            found.append((("attributes", AS_OF_NAME), "is the name an as_of_column is read as"))
         if self.implies_alive is not False:
             if self.entity != "person":
                 found.append((("implies_alive",), "only person sources can imply being alive"))
@@ -149,7 +166,12 @@ class SourceSpec(_Model):
                     )
                 )
         if self.format == "table" and self.table is None:
-            found.append((("format",), "format table needs a `table:` with url_env and table"))
+            found.append(
+                (
+                    ("format",),
+                    "format table needs a `table:` with the table and url_env or store: true",
+                )
+            )
         if self.format != "table" and not self.location:
             found.append((("format",), f"format {self.format} needs a `location:` (file or glob)"))
         return found
@@ -162,4 +184,6 @@ class SourceSpec(_Model):
         """Every column read, by the name it gets in the workspace (fields and attributes)."""
         mapped = {name: spec.column for name, spec in self.fields.items()}
         mapped.update(self.attributes)
+        if self.as_of_column is not None:
+            mapped[AS_OF_NAME] = self.as_of_column
         return mapped
