@@ -58,12 +58,10 @@ def read_database(con: duckdb.DuckDBPyConnection, request: FileRequest, sink: Si
             "the source names no table", "add `table:` with the table and url_env or store: true"
         )
     if location.store:
-        if request.store is None:
-            raise request.error(
-                "the source reads the serving database, and this run publishes to none",
-                "run it with a store: frontline integrate --database URL, or frontline demo",
-            )
-        _read_engine(con, request, sink, request.store, "the serving database")
+        # A run that publishes nowhere (a trial run, a benchmark) has no serving database,
+        # and so nothing of it to read: the source reads no rows, as an empty table would.
+        if request.store is not None:
+            _read_engine(con, request, sink, request.store, "the serving database")
         return
     variable = location.url_env or ""
     url = os.environ.get(variable, "").strip()
