@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from frontline.ids import sql as ids_sql
 from frontline.ids.sql import quote_identifier as q
 from frontline.integrate import duplicates, quality, scope, workspace
+from frontline.integrate.corrections import correction_sources
 from frontline.integrate.fields import entity_types
 from frontline.integrate.identity import Identities, assign_entity_ids
 from frontline.integrate.normalise import normalise_source
@@ -171,6 +172,8 @@ def run_integration(
     """
     con = con or duckdb.connect()
     chosen = settings or RunSettings()
+    if store is not None:  # corrections accepted in review are weighed again
+        specs = [*specs, *correction_sources(specs, store)]
     say = progress or (lambda _stage, _done, _total: None)
     seconds: dict[str, float] = {}
     ids_sql.register(con)
