@@ -139,6 +139,22 @@ def free_port() -> int:
         return port
 
 
+def start_server(url: str, folder: Path, port: int, workers: int) -> subprocess.Popen[bytes]:
+    """This script's server entry (``--serve``) in a process of its own, on `port`."""
+    return subprocess.Popen(  # noqa: S603 - this script, with arguments we made
+        [
+            sys.executable,
+            __file__,
+            "--serve",
+            url,
+            str(folder),
+            str(port),
+            "--workers",
+            str(workers),
+        ],
+    )
+
+
 def wait_until_up(base: str, process: subprocess.Popen[bytes]) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -271,18 +287,7 @@ def main() -> None:
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         (folder / "bare.json").write_text("{}")
-        server = subprocess.Popen(  # noqa: S603 - this script, with arguments we made
-            [
-                sys.executable,
-                __file__,
-                "--serve",
-                url,
-                str(folder),
-                str(port),
-                "--workers",
-                str(args.workers),
-            ],
-        )
+        server = start_server(url, folder, port, args.workers)
         try:
             wait_until_up(base, server)
             client = httpx.Client(base_url=base, timeout=30)
@@ -309,18 +314,7 @@ def main() -> None:
             (folder / "bare.json").write_bytes(sample.content)
             server.terminate()
             server.wait(timeout=30)
-            server = subprocess.Popen(  # noqa: S603 - as above
-                [
-                    sys.executable,
-                    __file__,
-                    "--serve",
-                    url,
-                    str(folder),
-                    str(port),
-                    "--workers",
-                    str(args.workers),
-                ],
-            )
+            server = start_server(url, folder, port, args.workers)
             wait_until_up(base, server)
             loaded = asyncio.run(
                 open_loop(port, paths, token, args.rate, args.seconds, args.connections)

@@ -46,7 +46,7 @@ from rich.console import Console
 
 import store
 from frontline.devices.proofs import token_hash
-from serve import DEFAULT_DATABASE, free_port, seed, wait_until_up
+from serve import DEFAULT_DATABASE, free_port, seed, start_server, wait_until_up
 
 BENCH_PASSWORD = "早班同步-bench-2026"  # noqa: S105 - the benchmark's own throwaway accounts
 
@@ -263,19 +263,7 @@ def main() -> None:
         (folder / "bare.json").write_text("{}")
         port = free_port()
         base = f"http://127.0.0.1:{port}"
-        serve_script = Path(__file__).with_name("serve.py")
-        server = subprocess.Popen(  # noqa: S603 - the serve benchmark's server entry, our arguments
-            [
-                sys.executable,
-                str(serve_script),
-                "--serve",
-                url,
-                str(folder),
-                str(port),
-                "--workers",
-                str(args.workers),
-            ],
-        )
+        server = start_server(url, folder, port, args.workers)
         try:
             wait_until_up(base, server)
             devices = enrol_fleet(base, passwords["admin"], fleet)

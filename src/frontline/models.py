@@ -9,6 +9,7 @@ from frontline.access import models as access
 from frontline.areas import models as areas
 from frontline.audit import models as audit
 from frontline.devices import models as devices
+from frontline.forms import models as forms
 from frontline.scenarios import models as scenarios
 from frontline.staff import models as staff
 from frontline.store import Base
@@ -16,4 +17,14 @@ from frontline.tasks import models as tasks
 
 metadata = Base.metadata
 
-__all__ = ["access", "areas", "audit", "devices", "metadata", "scenarios", "staff", "tasks"]
+__all__ = [
+    "access",
+    "areas",
+    "audit",
+    "devices",
+    "forms",
+    "metadata",
+    "scenarios",
+    "staff",
+    "tasks",
+]

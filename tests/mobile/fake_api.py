@@ -5,7 +5,14 @@ server does — signature by the header's key, `typ`, `alg`, `htm`, `htu`, `iat`
 `jti` never seen before, `ath` for the access token, the key's thumbprint against the enrolled
 device and the token's binding — so a test passing against it shows that the app's proofs are
 right, not merely present. Tests read what the app sent (`check_ins`, `receipts`, `steps`,
-`commands_done`) and steer it (`commands`, `purge`, a device's `revoked`).
+`commands_done`, `submission_posts`, `events`) and steer it (`commands`, `purge`, a device's
+`revoked`, `submission_errors`, `submission_refusal`).
+
+Field forms: a task's package carries the definitions of its `_forms` (from `forms`), and
+`POST /api/v1/device/submissions` stores a submission once by its client_id — a retry with
+the same content answers 200 `duplicate`, other content 409 `submission-conflict` — after
+checking it as the real service does (`frontline.forms.check_submission`, the attachments'
+digests): a submission the app sends that the server's validator refuses is a 422 here too.
 
 Like the real service, it ignores case, spaces and dashes in enrolment codes, ends the
 device's sessions when it answers a lock (the worker signs in again with the password), and
@@ -29,6 +36,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 from fastapi import APIRouter, Request
 from starlette.responses import JSONResponse, Response
+
+from frontline.forms import FormDefinition, check_submission
 
 PASSWORD = "冬日暖阳-visit-2026"  # noqa: S105 - the fake worker's password
 WORKER = "worker"
@@ -154,12 +163,32 @@ class FakeServer:
     steps: list[tuple[str, str, JsonDict]] = field(default_factory=list)
     commands_done: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
+    forms: dict[str, JsonDict] = field(default_factory=dict)
+    """Form definition documents by form id (the current version of each)."""
+    submissions: dict[str, JsonDict] = field(default_factory=dict)
+    """Stored submissions by client_id: the body as first received."""
+    submission_posts: list[JsonDict] = field(default_factory=list)
+    """Every submission body received, retries included, in order."""
+    submission_errors: list[JsonDict] = field(default_factory=list)
+    """Errors the next submission is refused with (422), besides the validator's; used once."""
+    submission_failures: int = 0
+    """How many submissions to answer 503 (the service failing) before storing again."""
+    submission_refusal: str | None = None
+    """A 409 problem slug (task-cancelled, form-outdated) the submissions are refused with."""
+    events: list[str] = field(default_factory=list)
+    """Task steps and stored submissions, in the order they arrived: `start T…`, `form T…`."""
     access_ttl: float = 600.0
     package_ttl: timedelta = timedelta(hours=72)
     issued: int = 0
 
     def add_task(
-        self, reference: str, grid: str, status: str, due_on: date, fields: list[JsonDict]
+        self,
+        reference: str,
+        grid: str,
+        status: str,
+        due_on: date,
+        fields: list[JsonDict],
+        forms: list[str] | None = None,
     ) -> None:
         self.tasks[reference] = {
             "reference": reference,
@@ -173,24 +202,53 @@ class FakeServer:
             "due_on": due_on.isoformat(),
             "outcome": None,
             "_fields": fields,
+            "_forms": forms or [],
         }
 
     def public_task(self, reference: str) -> JsonDict:
         return {k: v for k, v in self.tasks[reference].items() if not k.startswith("_")}
 
 
-def _problem(status: int, slug: str, detail: str) -> JSONResponse:
+def _problem(status: int, slug: str, detail: str, **extra: Any) -> JSONResponse:
     return JSONResponse(
-        {"type": f"/problems/{slug}", "title": slug, "status": status, "detail": detail},
+        {"type": f"/problems/{slug}", "title": slug, "status": status, "detail": detail, **extra},
         status_code=status,
         media_type="application/problem+json",
     )
 
 
 class _Refused(Exception):  # noqa: N818 - a refusal, answered as a problem
-    def __init__(self, status: int, slug: str, detail: str) -> None:
+    def __init__(self, status: int, slug: str, detail: str, **extra: Any) -> None:
         super().__init__(detail)
-        self.response = _problem(status, slug, detail)
+        self.response = _problem(status, slug, detail, **extra)
+
+
+def check_attachments(body: JsonDict) -> list[JsonDict]:
+    """The errors of a submission's attachments: each photo answer's digest must be the
+    SHA-256 of an attachment's data, sent in base64."""
+    errors: list[JsonDict] = []
+    sent: dict[str, bytes] = {}
+    for index, item in enumerate(body.get("attachments") or []):
+        data = base64.b64decode(item.get("data", ""), validate=True)
+        if hashlib.sha256(data).hexdigest() != item.get("sha256"):
+            errors.append({"path": f"attachments[{index}]", "code": "attachment",
+                           "message": "附件摘要不符"})  # fmt: skip
+        sent[str(item.get("sha256"))] = data
+
+    def visit(value: object, path: str) -> None:
+        if isinstance(value, list):
+            for index, item in enumerate(value):
+                visit(item, f"{path}[{index}]")
+        elif isinstance(value, dict):
+            if "attachment" in value:
+                if value["attachment"] not in sent:
+                    errors.append({"path": path, "code": "attachment", "message": "缺少照片"})
+                return
+            for name, item in value.items():
+                visit(item, f"{path}.{name}" if path else name)
+
+    visit(body.get("answers"), "")
+    return errors
 
 
 def router(server: FakeServer) -> APIRouter:
@@ -392,6 +450,7 @@ def router(server: FakeServer) -> APIRouter:
                     },
                     "fields": task["_fields"],
                 },
+                "forms": [server.forms[form_id] for form_id in task["_forms"]],
             }
             server.packages[body["package_id"]] = body
             return body
@@ -428,7 +487,69 @@ def router(server: FakeServer) -> APIRouter:
             if step == "complete":
                 task["outcome"] = body["outcome"]
             server.steps.append((reference, step, body))
+            server.events.append(f"{step} {reference}")
             return server.public_task(reference)
+
+        return answer(work)
+
+    @api.post("/api/v1/device/submissions")
+    async def submission(request: Request) -> Response:
+        body = await request.json()
+
+        def work() -> Response:
+            signed_in(request)
+            server.submission_posts.append(body)
+            if server.submission_failures:
+                server.submission_failures -= 1
+                raise _Refused(503, "unavailable", "服务暂时不可用。")
+            client_id = str(body["client_id"])
+            stored = server.submissions.get(client_id)
+            if stored is not None:
+                if stored != body:
+                    raise _Refused(409, "submission-conflict", "同一编号的提交内容不同。")
+                return JSONResponse(receipt(client_id, duplicate=True), status_code=200)
+            task = server.tasks.get(str(body["task"]))
+            if task is None:
+                raise _Refused(404, "task-not-found", "没有这个工单。")
+            if server.submission_refusal == "task-cancelled" or task["status"] == "cancelled":
+                raise _Refused(409, "task-cancelled", "该工单已撤销，此表单不再接收。")
+            document = server.forms.get(str(body["form_id"]))
+            outdated = server.submission_refusal == "form-outdated"
+            if outdated or document is None or document["version"] != body["form_version"]:
+                raise _Refused(409, "form-outdated", "表单版本已更新，请按新版表单填写。")
+            golden = {f["name"]: f["value"] for f in task["_fields"] if f["mask"] == "full"}
+            checked = check_submission(
+                FormDefinition.from_document(document),
+                body["answers"],
+                today=date.today(),
+                prefill=golden,
+            )
+            errors = [
+                {"path": e.path, "code": e.code, "message": e.message_zh} for e in checked.errors
+            ]
+            errors += check_attachments(body)
+            errors += server.submission_errors
+            server.submission_errors = []
+            if errors:
+                raise _Refused(
+                    422, "submission-invalid", "提交的答案有误，请修改后重新提交。", errors=errors
+                )
+            server.submissions[client_id] = body
+            server.events.append(f"form {body['task']}")
+            return JSONResponse(
+                receipt(client_id, duplicate=False, proposals=len(checked.proposals)),
+                status_code=201,
+            )
+
+        def receipt(client_id: str, *, duplicate: bool, proposals: int = 0) -> JsonDict:
+            return {
+                "submission_id": list(server.submissions).index(client_id) + 1,
+                "client_id": client_id,
+                "status": "accepted",
+                "duplicate": duplicate,
+                "received_at": datetime.now(UTC).isoformat(),
+                "proposals": proposals,
+            }
 
         return answer(work)
 

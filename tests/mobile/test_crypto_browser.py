@@ -57,6 +57,7 @@ def run(page: Page, body: str) -> Any:
             const pin = await import("/app/static/js/pin.js");
             const purge = await import("/app/static/js/purge.js");
             const api = await import("/app/static/js/api.js");
+            const outbox = await import("/app/static/js/forms/outbox.js");
             {body}
         }}"""
     )
@@ -295,7 +296,8 @@ def test_the_purge_timer_runs_through_the_test_hook(page: Page) -> None:
     assert purged == [{"package_id": "P1", "reason": "expired", "task_ref": "T1"}]
     assert page.evaluate("frontline.counts()") == {
         "keys": 1, "state": page.evaluate("frontline.counts()")["state"], "tasks": 1,
-        "packages": 0, "outbox": 0, "receipts": 1,
+        "packages": 0, "outbox": 0, "receipts": 1, "drafts": 0, "submissions": 0,
+        "attachments": 0, "sent": 0,
     }  # fmt: skip
 
 
@@ -307,11 +309,21 @@ def test_a_wipe_leaves_nothing(page: Page) -> None:
         await vault.storePackage({package_id: "P1", task_ref: "T1",
                                   expires_at: "2030-01-01T00:00:00Z", content: {}});
         await vault.putSecret("tokens", {access_token: "a", refresh_token: "r"});
+        // A draft, a finished form waiting to be sent, and its photo: the wipe takes them too.
+        const photo = {sha256: "ab".repeat(32), content_type: "image/jpeg",
+                       bytes: new Uint8Array([1, 2, 3])};
+        const answers = {photo: {attachment: photo.sha256, content_type: "image/jpeg"}};
+        await outbox.saveDraft({task_ref: "T1", form_id: "f", raw: answers}, [photo]);
+        await outbox.queue({client_id: "c1", task: "T1", form_id: "f", form_version: "1",
+                            answers, attachments: [], completed_at: "2026-11-30T09:00:00+08:00"},
+                           {raw: answers});
+        const before = await db.counts();
         const cache = await caches.open("frontline-app-test");
         await cache.put("/app/x", new Response("x"));
         let receipts = null;
         await purge.wipe({beforeDestroy: async () => { receipts = await db.all("receipts"); }});
         return {
+            before: [before.submissions, before.attachments],
             receipts: receipts.map((r) => [r.package_id, r.reason]),
             counts: await db.counts(),
             caches: await caches.keys(),
@@ -319,9 +331,11 @@ def test_a_wipe_leaves_nothing(page: Page) -> None:
         };
         """,
     )
+    assert result["before"] == [1, 1]
     assert result["receipts"] == [["P1", "wiped"]]
     assert result["counts"] == {
         "keys": 0, "state": 0, "tasks": 0, "packages": 0, "outbox": 0, "receipts": 0,
+        "drafts": 0, "submissions": 0, "attachments": 0, "sent": 0,
     }  # fmt: skip
     assert result["caches"] == []
     assert result["device"] is None
@@ -344,6 +358,15 @@ def test_server_bodies_are_read_in_one_place(page: Page) -> None:
                            fields: [{name: "name", label_zh: "姓名", mask: "mask"}]},
                 values: {name: "王**"},
             }, "T1"),
+            withForms: api.readPackage({
+                package_id: "PK10", task: "T2", expires_at: "2030-01-01T00:00:00Z",
+                read: {values: {phone: "13812345678", name: "王**"},
+                       masks: {phone: "full", name: "mask"}},
+                forms: [{form_id: "visit", version: "1", title: {zh: "走访"}, children: []},
+                        {form_id: "broken"}, "nonsense"],
+            }, "T2"),
+            submission: api.readSubmission({submission_id: 12, client_id: "c", duplicate: true,
+                                            received_at: "2026-11-30T01:00:00Z"}),
             revoked: api.isRevoked({type: "/problems/device-revoked"}),
             notRevoked: api.isRevoked({type: "/problems/device-revoked-not"}),
         };
@@ -370,5 +393,18 @@ def test_server_bodies_are_read_in_one_place(page: Page) -> None:
     assert package["content"]["fields"] == [
         {"name": "name", "label_zh": "姓名", "label_en": None, "mask": "mask", "value": "王**"}
     ]
+    assert package["content"]["forms"] == []
+    with_forms = result["withForms"]["content"]
+    assert [(f["name"], f["mask"]) for f in with_forms["fields"]] == [
+        ("phone", "full"),
+        ("name", "mask"),
+    ]
+    assert [form["form_id"] for form in with_forms["forms"]] == ["visit"]
+    assert result["submission"] == {
+        "submission_id": "12",
+        "client_id": "c",
+        "duplicate": True,
+        "received_at": "2026-11-30T01:00:00Z",
+    }
     assert result["revoked"] is True
     assert result["notRevoked"] is False

@@ -9,10 +9,12 @@ worker's scope changed, written straight into the store).
 
 from __future__ import annotations
 
+import io
 import re
 import secrets
+import uuid
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -21,11 +23,15 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
+from python_calamine import CalamineWorkbook
 from sqlalchemy import Connection, Engine, insert, select
 from starlette.routing import Mount, Route
 
 from frontline.access.models import BreakGlassGrant
 from frontline.devices.models import Device
+from frontline.forms.changes import changes_of_submission
+from frontline.forms.registry import register_folder
+from frontline.forms.submissions import record_submission
 from frontline.staff.accounts import create_staff
 from frontline.staff.principal import Principal
 from frontline.staff.roles import Role
@@ -34,6 +40,7 @@ from frontline.tasks import assign_task, cancel_task, create_task, get_task, sta
 from frontline.tasks.models import Task
 from frontline.web import create_app
 from tests.access.world import GRID_A, GRID_B, PEOPLE, build_world
+from tests.forms_store.factories import FORMS, VERSION, VISIT, submission
 from tests.web.client import Client
 from tests.web.conftest import (
     CHEAP,
@@ -323,6 +330,106 @@ def to_worker(world: World, subject: str) -> dict[str, Any]:
     return {"assignee_id": world.staff[WORKER_OF[subject]]}
 
 
+def forms_ready(world: World) -> None:
+    """The demo city's forms registered (again: registering the same content changes nothing)."""
+    with write_transaction(world.engine) as connection:
+        register_folder(connection, FORMS, now=T0)
+
+
+def submitted(world: World, subject: str) -> int:
+    """A new submission from the subject's grid worker's phone correcting the address; the id
+    of the change request it proposes."""
+    forms_ready(world)
+    worker = replace(world.principal(WORKER_OF[subject]), device_id=fresh_device(world, subject))
+    body = submission(
+        world.tasks[subject], address=f"浙江省杭州市西湖区翠苑街道{uuid.uuid4().hex}号"
+    )
+    with write_transaction(world.engine) as connection:
+        receipt = record_submission(connection, worker, body, now=T0)
+        (change,) = changes_of_submission(connection, receipt.submission_id)
+    return change.id
+
+
+def forms_call(path: str) -> Call:
+    """A read of the form registry (the forms registered first)."""
+
+    def call(world: World, role: Role, subject: str) -> httpx.Response:
+        forms_ready(world)
+        return world.api.get(path, headers=world.tokens[role])
+
+    return call
+
+
+def upload_form(world: World, role: Role, subject: str) -> httpx.Response:
+    data = (FORMS / f"{VISIT}.xlsx").read_bytes()
+    files = {"file": (f"{VISIT}.xlsx", data, "application/octet-stream")}
+    return world.api.post("/api/v1/forms", headers=world.tokens[role], files=files)
+
+
+def export(fmt: str) -> Call:
+    """The form's export, after a submission about the subject; allowed when the subject is in
+    it."""
+
+    def call(world: World, role: Role, subject: str) -> httpx.Response:
+        submitted(world, subject)
+        answer = world.api.get(
+            f"/api/v1/forms/{VISIT}/submissions.{fmt}", headers=world.tokens[role]
+        )
+        if answer.status_code != 200:
+            return answer
+        if fmt == "csv":
+            text = answer.content.decode("utf-8-sig")
+        else:
+            book = CalamineWorkbook.from_filelike(io.BytesIO(answer.content))
+            text = str(book.get_sheet_by_index(0).to_python())
+        return effect(subject in text)
+
+    return call
+
+
+def change_call(method: str, action: str = "", **body: Any) -> Call:
+    """A reviewer's call on a fresh change request about the subject."""
+
+    def call(world: World, role: Role, subject: str) -> httpx.Response:
+        change_id = submitted(world, subject)
+        path = f"/api/v1/changes/{change_id}" + (f"/{action}" if action else "")
+        return world.api.request(method, path, headers=world.tokens[role], json=body or None)
+
+    return call
+
+
+def change_queue(world: World, role: Role, subject: str) -> httpx.Response:
+    """The reviewer's queue, after a change request about the subject; allowed when it is
+    listed."""
+    change_id = submitted(world, subject)
+    answer = world.api.get("/api/v1/changes?limit=200", headers=world.tokens[role])
+    if answer.status_code != 200:
+        return answer
+    return effect(change_id in [item["id"] for item in answer.json()["items"]])
+
+
+def console_change(action: str, **form: str) -> Call:
+    """A reviewer's decision in the console on a fresh change request about the subject."""
+
+    def call(world: World, role: Role, subject: str) -> httpx.Response:
+        change_id = submitted(world, subject)
+        client = world.console[role]
+        data = {"csrf_token": world.csrf(role), **form}
+        return client.post(f"/console/review/{change_id}/{action}", data=data)
+
+    return call
+
+
+def console_change_queue(world: World, role: Role, subject: str) -> httpx.Response:
+    """The console's Review page, after a change request about the subject; allowed when the
+    page shows it."""
+    change_id = submitted(world, subject)
+    answer = world.console[role].get("/console/review")
+    if answer.status_code != 200:
+        return answer
+    return effect(f"CR{change_id:06d}" in answer.text)
+
+
 MATRIX: dict[tuple[str, str], tuple[Call, Rule | None]] = {
     ("GET", "/healthz"): (api("GET", "/healthz"), PUBLIC),
     ("GET", "/openapi.json"): (api("GET", "/openapi.json"), PUBLIC),
@@ -468,6 +575,49 @@ MATRIX: dict[tuple[str, str], tuple[Call, Rule | None]] = {
         api("POST", "/api/v1/device/receipts", receipts=[]),
         NOBODY,
     ),
+    # Forms: definitions are not personal data; submissions come from phones only; a change
+    # request's values and an export are personal data, read under `review` and `export`.
+    ("POST", "/api/v1/forms"): (upload_form, roles(Role.ADMINISTRATOR, Role.DEPARTMENT_MANAGER)),
+    ("GET", "/api/v1/forms"): (forms_call("/api/v1/forms"), roles(*ALL)),
+    ("GET", "/api/v1/forms/{form_id}"): (forms_call(f"/api/v1/forms/{VISIT}"), roles(*ALL)),
+    ("GET", "/api/v1/forms/{form_id}/versions/{version}"): (
+        forms_call(f"/api/v1/forms/{VISIT}/versions/{VERSION}"),
+        roles(*ALL),
+    ),
+    ("GET", "/api/v1/forms/{form_id}/submissions.csv"): (
+        export("csv"),
+        roles(*MANAGING, scoped=True),
+    ),
+    ("GET", "/api/v1/forms/{form_id}/submissions.xlsx"): (
+        export("xlsx"),
+        roles(*MANAGING, scoped=True),
+    ),
+    ("POST", "/api/v1/device/submissions"): (
+        api(
+            "POST",
+            "/api/v1/device/submissions",
+            client_id=lambda _w, _s: str(uuid.uuid4()),
+            task=lambda w, s: w.tasks[s],
+            form_id=VISIT,
+            form_version=VERSION,
+            answers={"met": "no"},
+            completed_at=T0.isoformat(),
+        ),
+        NOBODY,
+    ),
+    ("GET", "/api/v1/changes"): (change_queue, roles(Role.DEPARTMENT_MANAGER, scoped=True)),
+    ("GET", "/api/v1/changes/{change_id}"): (
+        change_call("GET"),
+        roles(Role.DEPARTMENT_MANAGER, scoped=True),
+    ),
+    ("POST", "/api/v1/changes/{change_id}/accept"): (
+        change_call("POST", "accept"),
+        roles(Role.DEPARTMENT_MANAGER, scoped=True),
+    ),
+    ("POST", "/api/v1/changes/{change_id}/reject"): (
+        change_call("POST", "reject", reason="与户籍登记不符"),
+        roles(Role.DEPARTMENT_MANAGER, scoped=True),
+    ),
     ("GET", "/api/v1/scenarios"): (api("GET", "/api/v1/scenarios"), roles(*ALL)),
     ("GET", "/api/v1/scenarios/{key}"): (
         api("GET", "/api/v1/scenarios/elderly_home_visit"),
@@ -522,6 +672,18 @@ MATRIX: dict[tuple[str, str], tuple[Call, Rule | None]] = {
     ("POST", "/console/devices/{device_id}/{kind}"): (
         console_device_command,
         roles(Role.ADMINISTRATOR, scoped=True),
+    ),
+    ("GET", "/console/review"): (
+        console_change_queue,
+        roles(Role.DEPARTMENT_MANAGER, scoped=True),
+    ),
+    ("POST", "/console/review/{change_id}/accept"): (
+        console_change("accept"),
+        roles(Role.DEPARTMENT_MANAGER, scoped=True),
+    ),
+    ("POST", "/console/review/{change_id}/reject"): (
+        console_change("reject", reason="与户籍登记不符"),
+        roles(Role.DEPARTMENT_MANAGER, scoped=True),
     ),
     ("GET", "/console/audit"): (page("GET", "/console/audit"), roles(Role.AUDITOR)),
     ("POST", "/console/audit/verify"): (page("POST", "/console/audit/verify"), roles(Role.AUDITOR)),

@@ -35,8 +35,20 @@ from frontline.staff.roles import Role
 from frontline.store import Entity
 
 REPORTED = "access_report"
-_PURPOSES_ZH = {"task": "工单", "counter": "窗口服务", "break_glass": "紧急授权"}
-_PURPOSES_EN = {"task": "Task", "counter": "Counter service", "break_glass": "Break-glass"}
+_PURPOSES_ZH = {
+    "task": "工单",
+    "counter": "窗口服务",
+    "break_glass": "紧急授权",
+    "review": "采集审核",
+    "export": "采集记录导出",
+}
+_PURPOSES_EN = {
+    "task": "Task",
+    "counter": "Counter service",
+    "break_glass": "Break-glass",
+    "review": "Review of a field correction",
+    "export": "Export of field records",
+}
 
 
 class InvalidIdNumber(ValueError):  # noqa: N818 - named after what the caller answers

@@ -12,6 +12,10 @@ Deny by default: a read is allowed only through a purpose the facts bear out —
   the window clerk role;
 - **break_glass**: the reader's own grant, not expired, for that subject; the grant's
   scenario still lists the role it was granted under;
+- **review**: the reader is a department manager of the department owning the change
+  request's scenario; only the request's one field is read, unmasked;
+- **export**: the reader is a department manager or an administrator of the department
+  owning the scenario of the submission's task;
 
 and in every case the subject is of the scenario's entity type and placed in a grid inside
 both the reader's area scope and the scenario's areas (a worker of grid A never sees grid B).
@@ -36,7 +40,9 @@ from frontline.access.purposes import (
     OPEN_TASK_STATES,
     BreakGlassPurpose,
     CounterPurpose,
+    ExportPurpose,
     Purpose,
+    ReviewPurpose,
     Subject,
     TaskFacts,
     TaskPurpose,
@@ -64,6 +70,12 @@ _ROLE_PREFERENCE = (
     Role.ADMINISTRATOR,
     Role.AUDITOR,
 )
+REVIEWING = frozenset({Role.DEPARTMENT_MANAGER})
+"""Roles that accept or reject a change request of their department's scenario. Not data
+stewards: a change comes from a department's own field work, and the department answers for
+its data; stewards look after the linking of records, not their values."""
+EXPORTING = frozenset({Role.DEPARTMENT_MANAGER, Role.ADMINISTRATOR})
+"""Roles that export their department's form submissions."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +138,11 @@ def decide(
     grant = _grant(connection, purpose.grant_id) if isinstance(purpose, BreakGlassPurpose) else None
     if isinstance(purpose, CounterPurpose):
         scenario = current_scenario(connection, purpose.scenario_key)
+    elif isinstance(purpose, ReviewPurpose):
+        change = purpose.change
+        scenario = scenario_version(connection, change.scenario_key, change.scenario_version)
+    elif isinstance(purpose, ExportPurpose):
+        scenario = scenario_version(connection, purpose.scenario_key, purpose.scenario_version)
     elif grant is not None:
         scenario = scenario_version(connection, grant.scenario_key, grant.scenario_version)
     else:
@@ -145,7 +162,14 @@ def judge(
     reason = check_subject(principal, scenario, facts)
     if reason is not None or facts.subject is None:
         return Decision(purpose, subject, reason or Reason.SUBJECT_UNKNOWN)
-    return Decision(purpose, facts.subject, None, role, scenario, dict(scenario.fields))
+    if isinstance(purpose, ReviewPurpose):
+        # The field under review, as it is: a reviewer compares the values themselves.
+        fields: dict[str, MaskRule] = {purpose.change.field: MaskRule.FULL}
+    elif isinstance(purpose, ExportPurpose):
+        fields = {}  # an export discloses the form's answers, not the record's fields
+    else:
+        fields = dict(scenario.fields)
+    return Decision(purpose, facts.subject, None, role, scenario, fields)
 
 
 def _check_purpose(
@@ -178,6 +202,12 @@ def _check_purpose(
         if not scenario.allows(Role.WINDOW_CLERK):
             return Reason.ROLE
         return Role.WINDOW_CLERK, scenario
+    if isinstance(purpose, ReviewPurpose):
+        if purpose.change.subject.id != subject.id:
+            return Reason.SUBJECT_MISMATCH
+        return _departmental(principal, scenario, REVIEWING)
+    if isinstance(purpose, ExportPurpose):
+        return _departmental(principal, scenario, EXPORTING)
     grant = facts.grant
     if grant is None or grant.grant_id != purpose.grant_id:
         return Reason.GRANT_UNKNOWN
@@ -194,6 +224,20 @@ def _check_purpose(
     except ValueError:
         return Reason.ROLE
     if role not in principal.roles or not scenario.allows(role):
+        return Reason.ROLE
+    if scenario.department != principal.department:
+        return Reason.DEPARTMENT
+    return role, scenario
+
+
+def _departmental(
+    principal: Principal, scenario: Scenario | None, roles: frozenset[Role]
+) -> Reason | tuple[Role, Scenario]:
+    """A purpose of the scenario's owning department, for members holding one of `roles`."""
+    if scenario is None:
+        return Reason.SCENARIO_UNKNOWN
+    role = preferred_role(principal.roles & roles)
+    if role is None:
         return Reason.ROLE
     if scenario.department != principal.department:
         return Reason.DEPARTMENT

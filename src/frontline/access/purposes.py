@@ -1,4 +1,5 @@
-"""What a read of personal data is for: an assigned task, a counter service, a break-glass grant.
+"""What a read of personal data is for: an assigned task, a counter service, a break-glass grant,
+a reviewer's decision on a change request, a department's export of its form submissions.
 
 A purpose is always stated by the reader; the policy then checks it against the facts.
 """
@@ -9,7 +10,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Literal, Protocol
 
-PurposeKind = Literal["task", "counter", "break_glass"]
+PurposeKind = Literal["task", "counter", "break_glass", "review", "export"]
 
 OPEN_TASK_STATES = frozenset({"assigned", "in_progress"})
 """Task states in which the assignee reads the subject (an open task has no assignee yet)."""
@@ -125,9 +126,72 @@ class BreakGlassPurpose:
         return grant_reference(self.grant_id)
 
 
-Purpose = TaskPurpose | CounterPurpose | BreakGlassPurpose
+@dataclass(frozen=True, slots=True)
+class ChangeFacts:
+    """What the policy needs to know about a change request, as the forms store holds it.
+
+    As with tasks, the access package does not read the forms domain's tables: the caller
+    loads the change request (`frontline.forms.changes`) and hands its facts over.
+    """
+
+    change_id: int
+    scenario_key: str
+    scenario_version: int
+    subject: Subject
+    field: str
+    """The one golden-record field the request is about: the only one a review reads."""
+
+    @property
+    def reference(self) -> str:
+        """The change request's readable reference, `CR000042`."""
+        return change_reference(self.change_id)
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewPurpose:
+    """A department manager reading a change request's field to accept or reject it."""
+
+    change: ChangeFacts
+
+    @property
+    def kind(self) -> PurposeKind:
+        """`review`."""
+        return "review"
+
+    @property
+    def reference(self) -> str:
+        """The change request's reference."""
+        return self.change.reference
+
+
+@dataclass(frozen=True, slots=True)
+class ExportPurpose:
+    """A department exporting the submissions of one of its forms: decided subject by subject,
+    under the scenario of each submission's task."""
+
+    form_id: str
+    scenario_key: str
+    scenario_version: int
+
+    @property
+    def kind(self) -> PurposeKind:
+        """`export`."""
+        return "export"
+
+    @property
+    def reference(self) -> str:
+        """The form's id."""
+        return self.form_id
+
+
+Purpose = TaskPurpose | CounterPurpose | BreakGlassPurpose | ReviewPurpose | ExportPurpose
 
 
 def grant_reference(grant_id: int) -> str:
     """A break-glass grant's readable reference: `BG000042`."""
     return f"BG{grant_id:06d}"
+
+
+def change_reference(change_id: int) -> str:
+    """A change request's readable reference: `CR000042`."""
+    return f"CR{change_id:06d}"

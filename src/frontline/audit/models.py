@@ -20,8 +20,9 @@ from sqlalchemy.types import TypeDecorator
 from frontline.audit.chain import HASH_ALGORITHMS, document_text
 from frontline.store.base import Base, UtcDateTime, code, one_of
 
-PURPOSE_KINDS = ("task", "counter", "break_glass", "none")
-"""Why personal data was read: an assigned task, a counter service, a break-glass grant."""
+PURPOSE_KINDS = ("task", "counter", "break_glass", "review", "export", "none")
+"""Why personal data was read: an assigned task, a counter service, a break-glass grant, a
+reviewer's decision on a change request, a department's export of submissions."""
 
 # SQLite makes an INTEGER PRIMARY KEY the row id, so the table is stored in seq order and
 # the verifier's ordered scan reads it straight through; PostgreSQL needs 64 bits (a city's

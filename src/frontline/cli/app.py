@@ -9,7 +9,18 @@ from frontline import __version__
 
 def build_app() -> typer.Typer:
     """Assemble the command tree; nothing is created at import time."""
-    from frontline.cli import audit, demo, ids, integrate, quality, review, serve, staff, synth
+    from frontline.cli import (
+        audit,
+        demo,
+        forms,
+        ids,
+        integrate,
+        quality,
+        review,
+        serve,
+        staff,
+        synth,
+    )
 
     app = typer.Typer(
         name="frontline",
@@ -34,6 +45,7 @@ def build_app() -> typer.Typer:
     review.register(app)
     serve.register(app)
     staff.register(app)
+    forms.register(app)
     audit.register(app)
     return app
 

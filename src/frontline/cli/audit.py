@@ -44,7 +44,13 @@ Database = Annotated[
         help="Store URL; default FRONTLINE_DATABASE_URL, else sqlite:///var/frontline.db."
     ),
 ]
-PURPOSES = {"task": "工单 task", "counter": "窗口 counter", "break_glass": "紧急 break-glass"}
+PURPOSES = {
+    "task": "工单 task",
+    "counter": "窗口 counter",
+    "break_glass": "紧急 break-glass",
+    "review": "审核 review",
+    "export": "导出 export",
+}
 SHOWN_PROBLEMS = 20
 
 

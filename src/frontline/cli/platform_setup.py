@@ -1,4 +1,5 @@
-"""The demo's platform step: areas and grids, scenarios, staff, the audit key and tasks.
+"""The demo's platform step: areas and grids, scenarios and their forms, staff, the audit key
+and tasks.
 
 Everything here is idempotent, so running the demo again over the same folder changes
 nothing but the demo accounts' passwords (issued afresh each time, shown once).
@@ -17,11 +18,13 @@ from sqlalchemy import Engine
 from frontline.areas import load_areas, place_subjects
 from frontline.audit import Signer
 from frontline.devices.enrolment import issue_enrolment_code
+from frontline.forms.registry import register_folder
 from frontline.scenarios import load_scenarios, register_scenarios
 from frontline.staff import accounts
 from frontline.staff.principal import Principal
 from frontline.staff.roles import Role
 from frontline.store import write_transaction
+from frontline.store.base import utc_now
 from frontline.tasks.demo import seed_demo_tasks
 
 
@@ -31,6 +34,14 @@ class Deployment:
 
     scenarios: Path
     staff: Path
+    forms: Path | None = None
+    """The XLSForm spreadsheets its scenarios name; default `forms/` beside `scenarios/`."""
+
+    @property
+    def forms_folder(self) -> Path | None:
+        """The forms folder, when there is one."""
+        folder = self.forms if self.forms is not None else self.scenarios.parent / "forms"
+        return folder if folder.is_dir() else None
 
 
 def set_up(
@@ -43,14 +54,16 @@ def set_up(
     *,
     today: date | None = None,
 ) -> dict[str, str]:
-    """Load the areas (valid from `as_of`) and place the residents, register the scenarios,
-    load the staff and seed the demo's tasks as of `today` (default `as_of`; their
-    transitions audited and checkpointed with `signer`); return the staff's initial passwords
-    (username → password)."""
+    """Load the areas (valid from `as_of`) and place the residents, register the scenarios
+    and their forms, load the staff and seed the demo's tasks as of `today` (default `as_of`;
+    their transitions audited and checkpointed with `signer`); return the staff's initial
+    passwords (username → password)."""
     with write_transaction(engine) as connection:
         imported = load_areas(connection, areas_folder, as_of=as_of)
         placed = place_subjects(connection)
         registered = register_scenarios(connection, load_scenarios(deployment.scenarios))
+        folder = deployment.forms_folder
+        forms = register_folder(connection, folder, now=utc_now()) if folder else []
         staff = accounts.apply_staff_file(connection, accounts.load_staff_file(deployment.staff))
         passwords = accounts.issue_initial_passwords(connection, reset=True)
         tasks = seed_demo_tasks(connection, today=today or as_of, signer=signer)
@@ -62,7 +75,10 @@ def set_up(
     )
     console.print(
         f"服务事项 scenarios: {len(registered.added)} registered 新登记, "
-        f"{len(registered.unchanged)} unchanged 未变; 人员 staff: {len(staff.staff_added)} added "
+        f"{len(registered.unchanged)} unchanged 未变; 表单 forms: "
+        f"{sum(1 for _, r in forms if r.added)} registered 新登记, "
+        f"{sum(1 for _, r in forms if not r.added)} unchanged 未变; "
+        f"人员 staff: {len(staff.staff_added)} added "
         f"新增; 工单 tasks: {sum(tasks.created.values())} created 新建, {tasks.assigned} "
         f"assigned 已派发"
     )

@@ -7,7 +7,9 @@ that say it is gone.
 
 A package is one read through the access policy (`frontline.access.read_subject`: the task's
 scenario's fields, masked as declared, audited with the device), with an expiry: the
-scenario's on-device retention, capped by the device policy's maximum. The inventory is every
+scenario's on-device retention, capped by the device policy's maximum. It carries the active
+version of each form the scenario names (definitions, not personal data), for the app to
+render offline. The inventory is every
 package issued, minus those receipted, minus those expired — the app deletes an expired
 package by itself, even offline.
 """
@@ -17,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
@@ -26,6 +29,7 @@ from frontline.audit import AuditWriter, Signer
 from frontline.devices.errors import DeviceError
 from frontline.devices.models import PURGE_REASONS, DevicePackage
 from frontline.devices.registry import VIEWERS, DevicePolicy, on_device_now, staff_in_scope
+from frontline.forms.registry import active_documents
 from frontline.staff.models import StaffMember
 from frontline.staff.principal import Principal
 from frontline.staff.tokens import new_public_id
@@ -46,6 +50,8 @@ class Package:
     record: SubjectRecord
     issued_at: datetime
     expires_at: datetime
+    forms: list[dict[str, Any]]
+    """The definition documents of the scenario's forms, their active versions."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,7 +152,8 @@ def issue_package(
             audit_seq=record.audit_seq,
         )
     )
-    return Package(package_id, brief, record, now, expires_at)
+    forms = active_documents(connection, record.scenario.forms)
+    return Package(package_id, brief, record, now, expires_at, forms)
 
 
 def receipt_packages(

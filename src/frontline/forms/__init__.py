@@ -7,6 +7,12 @@ expressions, and the server's validation of a submission.
     if checked.ok: ...                           # checked.answers, checked.proposals
 
 The supported subset, bindings and the expression language are in docs/forms.md.
+
+On the store (imported from their modules, not from here): `registry` (form versions),
+`submissions` (exactly-once submissions from phones), `changes` (change requests), `review`
+(reading and deciding them through the access policy), `writeback` (`apply_change`, an
+accepted change into the golden record), `exports` (CSV and XLSX), `refusals` (why, in zh
+and en) and `models` (the tables). Sync, review and write-back: docs/forms.md.
 """
 
 from frontline.forms.conversions import Value, number_text, to_boolean, to_number, to_string

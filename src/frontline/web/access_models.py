@@ -69,7 +69,7 @@ class SubjectRead(BaseModel):
     """The minimised, masked record of one read; its audit event's seq."""
 
     subject: SubjectRef
-    purpose_kind: Literal["task", "counter", "break_glass"]
+    purpose_kind: Literal["task", "counter", "break_glass", "review", "export"]
     purpose_ref: str
     role: str
     scenario: ScenarioRef

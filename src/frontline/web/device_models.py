@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, Field
 
@@ -167,6 +167,11 @@ class PackageOut(BaseModel):
     issued_at: datetime
     expires_at: datetime
     read: SubjectRead
+    forms: list[dict[str, Any]] = Field(
+        description="The definition of each form the task's scenario names (its active "
+        "version): the app renders them offline, pre-filling a bound question from `read` "
+        "when the scenario delivers that field in full."
+    )
 
 
 class ReceiptIn(BaseModel):

@@ -48,17 +48,19 @@ def default_features() -> list[Feature]:
         devices_page,
         home,
         quality_page,
+        review_page,
         scenarios_page,
         sign_in,
         tasks_page,
     )
-    from frontline.web.routes import access, auth, devices, health, quality
+    from frontline.web.routes import access, auth, devices, forms, health, quality
 
     # The access API first: a request's path is matched against each router in turn, and a
     # worker's read of a task's subject is the busiest route of all.
     return [
         access.feature(),
         devices.feature(),
+        forms.feature(),
         health.feature(),
         auth.feature(),
         sign_in.feature(),
@@ -69,5 +71,6 @@ def default_features() -> list[Feature]:
         scenarios_page.feature(),
         access_pages.feature(),
         devices_page.feature(),
+        review_page.feature(),
         mobile.feature(),
     ]

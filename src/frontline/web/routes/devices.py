@@ -400,8 +400,8 @@ def _device(api: APIRouter) -> None:
         _: BearerDep,
     ) -> PackageOut:
         """The task's package: the scenario's fields of its subject, masked as declared,
-        and when the device must have deleted it. Each package issued is a read in the
-        audit log, with the device."""
+        when the device must have deleted it, and the scenario's forms to fill in. Each
+        package issued is a read in the audit log, with the device."""
         reference = int(task) if task.isdigit() else task
         policy = device_policy(request)
 
@@ -429,6 +429,7 @@ def _device(api: APIRouter) -> None:
                 issued_at=package.issued_at,
                 expires_at=package.expires_at,
                 read=subject_read(package.record),
+                forms=package.forms,
             )
 
         response.headers.update(NO_STORE)

@@ -26,6 +26,7 @@ export const PATHS = {
   receipts: "/api/v1/device/receipts",
   start: (ref) => `/api/v1/tasks/${encodeURIComponent(ref)}/start`,
   complete: (ref) => `/api/v1/tasks/${encodeURIComponent(ref)}/complete`,
+  submissions: "/api/v1/device/submissions",
 };
 
 const TOKENS = "tokens";
@@ -284,6 +285,17 @@ export async function completeTask(reference, outcome) {
   return readTask(await call("POST", PATHS.complete(reference), { body: { outcome } }));
 }
 
+/**
+ * Send a finished form ({client_id, task, form_id, form_version, answers, attachments: [{sha256,
+ * content_type, data}], completed_at}). The server stores a client_id once: sent again (an
+ * answer lost on the way), it answers 200 with `duplicate`. Rejects with ApiError: 422 with
+ * `problem.errors` [{path, code, message}], 409 (submission-conflict, task-cancelled,
+ * form-outdated).
+ */
+export async function postSubmission(body) {
+  return readSubmission(await call("POST", PATHS.submissions, { body }));
+}
+
 // ---- the server's bodies ------------------------------------------------------------------
 
 const REASONS = new Set([
@@ -383,6 +395,16 @@ export function readTask(item) {
   };
 }
 
+/** A submission accepted: {submission_id, client_id, duplicate, received_at}. */
+export function readSubmission(body) {
+  return {
+    submission_id: body?.submission_id == null ? null : String(body.submission_id),
+    client_id: body?.client_id ?? null,
+    duplicate: Boolean(body?.duplicate),
+    received_at: body?.received_at ?? null,
+  };
+}
+
 /** The task list: a list, or a page with `items` (or `tasks`). */
 export function readTasks(body) {
   const items = Array.isArray(body) ? body : body?.items || body?.tasks || [];
@@ -392,7 +414,8 @@ export function readTasks(body) {
 /**
  * A package: its id, task, expiry and content. The content keeps what the app shows — the
  * scenario, the subject's reference and its fields as the server gave them (label, mask and
- * value verbatim: a masked value stays masked). The server sends the subject read of
+ * value verbatim: a masked value stays masked) — and the task's forms (`forms`: definition
+ * documents, pre-filled from the fields delivered unmasked). The server sends the subject read of
  * docs/access.md in `read` ({subject, scenario, fields: [{name, label_zh, mask, value}]});
  * a scenario field list {name, label_zh, label_en, mask} with the values by name is read too.
  */
@@ -409,7 +432,8 @@ export function readPackage(body, reference) {
     }));
   }
   if (!Array.isArray(listed) && values && typeof values === "object") {
-    listed = Object.entries(values).map(([name, value]) => ({ name, value }));
+    const masks = body?.masks ?? record.masks ?? {};
+    listed = Object.entries(values).map(([name, value]) => ({ name, value, mask: masks[name] }));
   }
   const fields = (listed || []).map((item) => ({
     name: String(item.name),
@@ -438,7 +462,23 @@ export function readPackage(body, reference) {
         : null,
       subject: record.subject ?? subject ?? body.subject_ref ?? null,
       fields,
+      forms: readForms(body?.forms),
       issued_at: body.issued_at ?? body.read_at ?? record.read_at ?? null,
     },
   };
+}
+
+/** The form definitions of a package (docs/forms.md): those with an id, a version and
+ * questions; anything else is left out rather than shown half-understood. */
+export function readForms(forms) {
+  if (!Array.isArray(forms)) return [];
+  return forms.filter(
+    (form) =>
+      form &&
+      typeof form.form_id === "string" &&
+      typeof form.version === "string" &&
+      Array.isArray(form.children) &&
+      form.title &&
+      typeof form.title.zh === "string",
+  );
 }

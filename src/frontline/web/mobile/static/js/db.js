@@ -8,10 +8,30 @@
 //   packages  {package_id, task_ref, expires_at, iv, ciphertext}   subject data, sealed
 //   outbox    {id, kind, reference, outcome, queued_at}            task steps waiting to be sent
 //   receipts  {package_id, reason, deleted_at}                     deletion receipts to send
+//   drafts    {id, task_ref, form_id, updated_at, attachments, iv, ciphertext}   unfinished
+//             forms, sealed (forms/outbox.js)
+//   submissions {client_id, task_ref, form_id, queued_at, state, attempts, next_attempt_at,
+//             attachments, iv, ciphertext}                         finished forms until the
+//             server has them, sealed
+//   attachments {sha256, content_type, iv, ciphertext}             photos of drafts and
+//             submissions, sealed
+//   sent      {client_id, task_ref, form_id, submission_id, received_at}   forms the server
+//             accepted (no answers), for the task screen
 
 export const NAME = "frontline-app";
-const VERSION = 1;
-export const STORES = ["keys", "state", "tasks", "packages", "outbox", "receipts"];
+const VERSION = 2;
+export const STORES = [
+  "keys",
+  "state",
+  "tasks",
+  "packages",
+  "outbox",
+  "receipts",
+  "drafts",
+  "submissions",
+  "attachments",
+  "sent",
+];
 
 let opening = null;
 
@@ -20,15 +40,26 @@ export function open() {
   if (!opening) {
     opening = new Promise((resolve, reject) => {
       const request = indexedDB.open(NAME, VERSION);
-      request.onupgradeneeded = () => {
+      request.onupgradeneeded = (event) => {
         const db = request.result;
-        db.createObjectStore("keys", { keyPath: "id" });
-        db.createObjectStore("state", { keyPath: "key" });
-        db.createObjectStore("tasks", { keyPath: "reference" });
-        const packages = db.createObjectStore("packages", { keyPath: "package_id" });
-        packages.createIndex("task_ref", "task_ref");
-        db.createObjectStore("outbox", { keyPath: "id", autoIncrement: true });
-        db.createObjectStore("receipts", { keyPath: "package_id" });
+        if (event.oldVersion < 1) {
+          db.createObjectStore("keys", { keyPath: "id" });
+          db.createObjectStore("state", { keyPath: "key" });
+          db.createObjectStore("tasks", { keyPath: "reference" });
+          const packages = db.createObjectStore("packages", { keyPath: "package_id" });
+          packages.createIndex("task_ref", "task_ref");
+          db.createObjectStore("outbox", { keyPath: "id", autoIncrement: true });
+          db.createObjectStore("receipts", { keyPath: "package_id" });
+        }
+        if (event.oldVersion < 2) {
+          // Field forms: kept by an app of version 1's data as well (an upgrade in place).
+          db.createObjectStore("drafts", { keyPath: "id" }).createIndex("task_ref", "task_ref");
+          const submissions = db.createObjectStore("submissions", { keyPath: "client_id" });
+          submissions.createIndex("task_ref", "task_ref");
+          db.createObjectStore("attachments", { keyPath: "sha256" });
+          const sent = db.createObjectStore("sent", { keyPath: "client_id" });
+          sent.createIndex("task_ref", "task_ref");
+        }
       };
       request.onsuccess = () => {
         const db = request.result;

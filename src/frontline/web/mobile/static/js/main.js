@@ -3,7 +3,8 @@
 // Gates come before everything: not enrolled → enrol; locked by the administrator, never
 // signed in (or asked to) → sign in with the password; no PIN yet → set one; locked (idle, or
 // on demand) → enter the PIN. Past the gates, the hash picks the screen:
-// #/tasks (the default), #/task/T00000042, #/settings.
+// #/tasks (the default), #/task/T00000042, #/task/T00000042/form/elderly_visit_record (a
+// form: redrawn only when asked to, never under the worker's fingers by a sync), #/settings.
 //
 // The purge rules and the idle lock are checked on start, every 20 seconds, and whenever the
 // app comes back into view; a check-in runs on start, when the network comes back, and every
@@ -14,7 +15,10 @@
 //   frontline.ready            a promise, resolved once the first screen is shown
 //   frontline.version          the app version (the server's version + a digest of the app)
 //   frontline.counts()         record counts of every IndexedDB store:
-//                              {keys, state, tasks, packages, outbox, receipts}
+//                              {keys, state, tasks, packages, outbox, receipts, drafts,
+//                              submissions, attachments, sent}
+//   frontline.submissions()    the form outbox, oldest first, without answers:
+//                              [{client_id, task_ref, form_id, state, attempts}]
 //   frontline.checkPurge(ms?)  apply the purge rules now, or as if the time were `ms`;
 //                              resolves with the purged [{package_id, reason, task_ref}]
 //   frontline.tick(ms?)        one timer tick (purge rules, idle lock, check-in when due),
@@ -23,13 +27,15 @@
 //                              {wiped} | {error}
 //   frontline.settled()        resolves once no sync round runs or waits
 //   frontline.screen()         the screen shown: enrol, signin, setpin, lock, tasks, task,
-//                              settings (also `document.body.dataset.screen`)
+//                              form, settings (also `document.body.dataset.screen`)
 // A test may also import any module itself: `await import("/app/static/js/vault.js")`.
 
 import * as api from "./api.js";
 import * as clock from "./clock.js";
 import * as db from "./db.js";
 import * as dpop from "./dpop.js";
+import * as outbox from "./forms/outbox.js";
+import { formRoute, formScreen } from "./forms/screen.js";
 import { language, setLanguage, t } from "./i18n.js";
 import * as pin from "./pin.js";
 import * as screens from "./screens.js";
@@ -38,6 +44,7 @@ import { button, h, message } from "./ui.js";
 import * as vault from "./vault.js";
 
 const TICK_MS = 20_000;
+const FORM_RETRY_MS = 60_000;
 const GATES = ["enrol", "signin", "setpin", "lock"];
 const root = {
   main: document.getElementById("main"),
@@ -56,6 +63,7 @@ const app = {
   flash: null,
   grid: null,
   drafts: new Map(),
+  formDrafts: new Map(),
   needsSignIn: false,
   forceSignIn: false,
   signInOptional: false,
@@ -165,6 +173,18 @@ const app = {
     await render({ force: true });
   },
 
+  /** A form went to the outbox: back to its task, and sent at once when online. */
+  async formQueued(reference) {
+    notify(t("form.queued"));
+    location.hash = `#/task/${encodeURIComponent(reference)}`;
+    if (navigator.onLine) app.sync();
+  },
+
+  async discardSubmission(clientId) {
+    await outbox.discard(clientId);
+    await render({ force: true });
+  },
+
   openDraft(reference) {
     app.drafts.set(reference, { text: "" });
     render({ force: true });
@@ -233,15 +253,21 @@ async function draw({ force = false } = {}) {
   const gated = await gate();
   const route = gated ? null : location.hash || "#/tasks";
   if (gated && gated === app.current.name && !force) return;
+  // A form being filled in keeps its inputs: a sync round does not redraw it.
+  if (!gated && app.current.name === "form" && app.current.route === route && !force) return;
   let name;
   let screen;
   const task = route && /^#\/task\/([^/]+)$/.exec(route);
+  const form = route && /^#\/task\/([^/]+)\/form\/([^/]+)$/.exec(route);
   if (gated === "enrol") [name, screen] = ["enrol", await screens.enrolScreen(app)];
   else if (gated === "signin") [name, screen] = ["signin", await screens.signInScreen(app)];
   else if (gated === "setpin") [name, screen] = ["setpin", await screens.setPinScreen(app)];
   else if (gated === "lock") [name, screen] = ["lock", await screens.lockScreen(app)];
   else if (task) {
     [name, screen] = ["task", await screens.taskScreen(app, decodeURIComponent(task[1]))];
+  } else if (form) {
+    const [reference, formId] = [decodeURIComponent(form[1]), decodeURIComponent(form[2])];
+    [name, screen] = ["form", await formScreen(app, reference, formId)];
   }
   else if (route === "#/settings") [name, screen] = ["settings", await screens.settingsScreen(app)];
   else [name, screen] = ["tasks", await screens.tasksScreen(app)];
@@ -352,6 +378,7 @@ function fatal(error) {
 // ---- timers -------------------------------------------------------------------------------
 
 let ticking = null;
+let lastFormTry = 0;
 
 /** Apply the purge rules and the idle lock; check in when one is due. */
 function tick(nowMs = undefined) {
@@ -367,7 +394,10 @@ function tick(nowMs = undefined) {
       }
       if (navigator.onLine && (await api.hasSession()) && !(await api.signInNeeded())) {
         const last = await db.getState("last_check_in_at", 0);
-        if (!last || at - last >= policy.check_in_minutes * 60_000) await app.sync();
+        // Finished forms whose time has come do not wait for the next check-in.
+        const formsDue = (await outbox.due(at)).length > 0 && at - lastFormTry >= FORM_RETRY_MS;
+        if (formsDue) lastFormTry = at;
+        if (!last || at - last >= policy.check_in_minutes * 60_000 || formsDue) await app.sync();
       }
     })()
       .catch((error) => console.warn("tick failed", error))
@@ -421,6 +451,13 @@ function wire() {
     render();
   });
   sync.events.addEventListener("notice", (event) => notify(event.detail));
+  sync.events.addEventListener("correction", (event) => {
+    // Sent back while the worker looks at its task (just submitted it): open it again.
+    const { task_ref: reference, form_id: formId } = event.detail;
+    if (location.hash === `#/task/${encodeURIComponent(reference)}`) {
+      location.hash = formRoute(reference, formId);
+    }
+  });
   sync.events.addEventListener("wiped", (event) => {
     Object.assign(app, {
       grid: null,
@@ -431,6 +468,7 @@ function wire() {
       resetPin: false,
     });
     app.drafts.clear();
+    app.formDrafts.clear();
     app.flash = { key: event.detail || "wipe.done", kind: "error" };
     recache();
     render({ force: true });
@@ -466,6 +504,14 @@ function installTestHook(ready) {
     ready,
     version: app.version,
     counts: () => db.counts(),
+    submissions: async () =>
+      (await outbox.list()).map((record) => ({
+        client_id: record.client_id,
+        task_ref: record.task_ref,
+        form_id: record.form_id,
+        state: record.state,
+        attempts: record.attempts,
+      })),
     checkPurge: async (ms) => {
       const purged = await sync.enforce(ms);
       await render();

@@ -5,10 +5,16 @@
 // last successful check-in) runs out, and on a wipe. Every deletion queues a receipt
 // {package_id, reason, deleted_at}, written in the same transaction as the deletion, which is
 // sent to the server when online.
+//
+// With a package go the task's form drafts (they hold its values) and photos only they used —
+// unless it was only replaced by a newer package of the same task. Finished forms waiting in
+// the outbox stay: they are the worker's, and leave the phone when the server has them (or
+// with a wipe, which deletes everything).
 
 import * as clock from "./clock.js";
 import * as db from "./db.js";
 import * as dpop from "./dpop.js";
+import { dropDrafts } from "./forms/outbox.js";
 import * as pin from "./pin.js";
 import * as vault from "./vault.js";
 
@@ -43,9 +49,11 @@ export function reasonFor(record, task, nowMs, graceEndsMs) {
   return null;
 }
 
-/** Delete packages [{package_id, reason}] and queue their receipts, together. */
+/** Delete packages [{package_id, reason}] and queue their receipts, together; the tasks' form
+ * drafts go with them. */
 export function purge(items, atMs = clock.now()) {
-  return db.tx(["packages", "receipts"], "readwrite", async (t) => {
+  const stores = ["packages", "receipts", "drafts", "submissions", "attachments"];
+  return db.tx(stores, "readwrite", async (t) => {
     const packages = t.objectStore("packages");
     const receipts = t.objectStore("receipts");
     const purged = [];
@@ -56,6 +64,8 @@ export function purge(items, atMs = clock.now()) {
       await db.done(receipts.put(receipt(id, reason, atMs)));
       purged.push({ package_id: String(id), reason, task_ref: record.task_ref });
     }
+    const done = purged.filter((item) => item.reason !== "replaced");
+    await dropDrafts(t, new Set(done.map((item) => item.task_ref)));
     return purged;
   });
 }

@@ -7,6 +7,8 @@ import * as api from "./api.js";
 import * as clock from "./clock.js";
 import * as db from "./db.js";
 import * as dpop from "./dpop.js";
+import * as outbox from "./forms/outbox.js";
+import { formsMarker, formsSection } from "./forms/taskforms.js";
 import { formatDate, formatTime, has, language, parseDate, t } from "./i18n.js";
 import * as pin from "./pin.js";
 import { busy, button, describe, field, h, message } from "./ui.js";
@@ -342,7 +344,7 @@ function sortTasks(tasks) {
   });
 }
 
-function taskCard(task, held, day) {
+function taskCard(task, held, day, forms = null) {
   const late = overdueDays(task, day) > 0;
   return h(
     "li",
@@ -373,18 +375,21 @@ function taskCard(task, held, day) {
             )
           : null,
         task.pending ? h("span", { class: "pending" }, t("tasks.pending")) : null,
+        forms ? h("span", { class: `pending forms-${forms}` }, t(`form.marker.${forms}`)) : null,
       ),
     ),
   );
 }
 
 export async function tasksScreen(app) {
-  const [tasks, records, lastSync] = await Promise.all([
+  const [tasks, records, lastSync, queued] = await Promise.all([
     db.all("tasks"),
     db.all("packages"),
     db.getState("last_sync_at", 0),
+    outbox.list(),
   ]);
   const held = new Set(records.map((record) => record.task_ref));
+  const forms = (reference) => formsMarker(queued.filter((item) => item.task_ref === reference));
   const day = today();
   const labels = new Map(tasks.map((task) => [task.grid, gridLabel(task)]));
   const grids = [...labels.entries()].sort((a, b) => a[0].localeCompare(b[0]));
@@ -414,7 +419,31 @@ export async function tasksScreen(app) {
         )
       : null;
 
-  const card = (task) => taskCard(task, held.has(task.reference), day);
+  const card = (task) => taskCard(task, held.has(task.reference), day, forms(task.reference));
+  // Forms of tasks no longer listed (completed, given to another worker) still wait here.
+  const listed = new Set(tasks.map((task) => task.reference));
+  const waiting = new Set(queued.map((item) => item.task_ref));
+  const others = [...waiting].filter((reference) => !listed.has(reference));
+  const otherForms = others.length
+    ? h(
+        "section",
+        { class: "card other-forms" },
+        h("h2", {}, t("form.other_tasks")),
+        h(
+          "ul",
+          { class: "plain" },
+          ...others.map((reference) =>
+            h(
+              "li",
+              {},
+              h("a", { href: `#/task/${encodeURIComponent(reference)}` }, reference),
+              " ",
+              h("span", { class: "pending" }, t(`form.marker.${forms(reference)}`)),
+            ),
+          ),
+        ),
+      )
+    : null;
   const cards = (some) => h("ul", { class: "tasks" }, ...some.map(card));
   let list;
   if (!shown.length) list = h("p", { class: "empty" }, t("tasks.empty"));
@@ -446,6 +475,7 @@ export async function tasksScreen(app) {
       ),
       chips,
       list,
+      otherForms,
     ),
     actions: [sync],
     tab: "tasks",
@@ -469,16 +499,17 @@ function fieldValue(value) {
   return String(value);
 }
 
-async function subjectSection(task) {
-  const record = await vault.packageRecordOf(task.reference);
-  let content = null;
-  if (record) {
-    try {
-      content = await vault.openPackage(record);
-    } catch {
-      content = null;
-    }
+async function openedPackage(reference) {
+  const record = await vault.packageRecordOf(reference);
+  if (!record) return { record: null, content: null };
+  try {
+    return { record, content: await vault.openPackage(record) };
+  } catch {
+    return { record, content: null };
   }
+}
+
+function subjectSection(task, record, content) {
   if (!content) {
     const why = LIVE.has(task.status) ? t("task.no_package") : t("task.purged");
     return h(
@@ -515,6 +546,8 @@ export async function taskScreen(app, reference) {
   const task = await db.get("tasks", reference);
   const back = h("a", { class: "button secondary", href: "#/tasks" }, t("common.back"));
   if (!task) {
+    // Its forms may still wait to be sent, or need the worker's decision.
+    const gone = { reference, status: "gone" };
     return {
       body: h(
         "section",
@@ -522,6 +555,7 @@ export async function taskScreen(app, reference) {
         h("a", { class: "back", href: "#/tasks" }, `‹ ${t("common.back")}`),
         h("h1", {}, t("task.title", { reference })),
         message(t("task.gone"), "notice"),
+        await formsSection(app, gone, null),
       ),
       actions: [back],
       tab: "tasks",
@@ -529,6 +563,8 @@ export async function taskScreen(app, reference) {
   }
   const day = today();
   const draft = app.drafts.get(reference);
+  const { record, content } = await openedPackage(reference);
+  const formDrafts = await outbox.draftsOf(reference);
   const status = h("div", { class: "status-slot" });
   const actions = [];
   let form = null;
@@ -584,6 +620,7 @@ export async function taskScreen(app, reference) {
       ),
       text,
       h("p", { class: "hint", id: "outcome-hint" }, t("task.outcome_hint")),
+      formDrafts.length ? message(t("form.complete_drops_draft"), "warn") : null,
     );
     const submit = h(
       "button",
@@ -646,7 +683,8 @@ export async function taskScreen(app, reference) {
         : null,
       form,
       status,
-      await subjectSection(task),
+      await formsSection(app, task, content),
+      subjectSection(task, record, content),
     ),
     actions,
     tab: "tasks",

@@ -2,18 +2,26 @@
 //
 // One sync round, when online: send queued receipts; check in (posture out; policy,
 // commands and packages to purge in — a lock ends the round there: the password is needed);
-// send queued task steps; fetch the task list; apply the purge rules; fetch the packages of
-// assigned and in-progress tasks that are not on the phone; send the receipts of what was
-// purged. A round stops quietly when the network goes away and resumes with the next one.
+// send queued task steps and finished forms, in the order they were made; fetch the task
+// list; apply the purge rules; fetch the packages of assigned and in-progress tasks that are
+// not on the phone; send the receipts of what was purged. A round stops quietly when the
+// network goes away and resumes with the next one.
+//
+// A finished form is sent with the same client_id and body every time until the server
+// answers: 201, or 200 for one it already had (the answer to an earlier try was lost), takes
+// it out of the outbox; a server error (5xx, 429) leaves it for later, waiting longer each
+// time; 422 marks it for correction with the server's per-field errors; another refusal (409
+// task-cancelled, form-outdated …) keeps it with the server's message. Never dropped unseen.
 //
 // Events on `events`: "changed" (data on the phone changed: re-render), "locked" (by the
 // administrator: the worker signs in again with the password), "wiped" (detail: the message
 // key to show), "signin" (tokens are gone: sign in again), "notice" (detail: a message for
-// the reader).
+// the reader), "correction" (detail: {task_ref, form_id}: the server sent a form back).
 
 import * as api from "./api.js";
 import * as clock from "./clock.js";
 import * as db from "./db.js";
+import * as outbox from "./forms/outbox.js";
 import { t } from "./i18n.js";
 import * as pin from "./pin.js";
 import * as purge from "./purge.js";
@@ -221,10 +229,23 @@ export async function sendReceipts() {
   return receipts.length;
 }
 
-/** Send the queued task steps in order; the steps the server refused. */
+/**
+ * Send the queued task steps and the finished forms whose time has come, in the order they
+ * were made (a form filled in between "start" and "complete" goes between them); the steps
+ * the server refused.
+ */
 export async function flushOutbox() {
   const refused = [];
-  for (const step of await db.all("outbox")) {
+  const steps = (await db.all("outbox")).map((step) => ({ at: Date.parse(step.queued_at), step }));
+  const forms = (await outbox.due(clock.now())).map((record) => ({ at: record.queued_at, record }));
+  const queue = [...steps, ...forms].sort((a, b) => (a.at || 0) - (b.at || 0));
+  let serverFailing = false;
+  for (const { step, record } of queue) {
+    if (record) {
+      // The server failing on one form: the others wait for the next round.
+      if (!serverFailing) serverFailing = await sendForm(record);
+      continue;
+    }
     try {
       const task =
         step.kind === "start"
@@ -247,6 +268,42 @@ export async function flushOutbox() {
     }
   }
   return refused;
+}
+
+/** Send one finished form; whether the server is failing (the form waits, backing off). */
+async function sendForm(record) {
+  let body;
+  try {
+    body = await outbox.payload(record);
+  } catch (error) {
+    // Cannot be read back (a photo gone): kept, and shown, rather than retried for ever.
+    await outbox.refused(record, t("form.unreadable", { detail: error?.message }), "unreadable");
+    emit("changed");
+    return false;
+  }
+  try {
+    await outbox.accepted(record, await api.postSubmission(body));
+  } catch (error) {
+    if (!(error instanceof api.ApiError) || error.revoked) throw error;
+    // A 404 or 405 without a problem type is a service without the route yet: try later.
+    const routeMissing = [404, 405].includes(error.status) && !error.type;
+    if (error.transient || routeMissing) {
+      await outbox.backOff(record, clock.now());
+      return true;
+    }
+    if (error.status === 422) {
+      const errors = Array.isArray(error.problem.errors) ? error.problem.errors : [];
+      await outbox.needsCorrection(record, errors, error.message);
+      emit("notice", t("form.needs_correction_notice", { reference: record.task_ref }));
+      emit("correction", { task_ref: record.task_ref, form_id: record.form_id });
+    } else {
+      await outbox.refused(record, error.message, error.type);
+      const detail = error.message;
+      emit("notice", t("form.refused_notice", { reference: record.task_ref, detail }));
+    }
+  }
+  emit("changed");
+  return false;
 }
 
 async function tellRefused(refused) {
@@ -277,6 +334,7 @@ export async function syncTasks() {
       }
     }
   });
+  await outbox.forgetSent(new Set(fresh.map((task) => task.reference)));
   await db.setState("last_sync_at", clock.now());
 }
 

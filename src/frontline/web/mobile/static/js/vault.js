@@ -1,4 +1,5 @@
-// The encrypted store: task packages and secrets (tokens) sealed with AES-GCM 256.
+// The encrypted store: task packages, secrets (tokens), and — through forms/outbox.js — form
+// drafts, queued submissions and photos, sealed with AES-GCM 256.
 //
 // The key is made once per enrolment, non-extractable, and kept in IndexedDB as a CryptoKey:
 // not even this app's own script can read it out, only ask the browser to use it. Each record
@@ -38,21 +39,20 @@ export function forget() {
   cachedKey = null;
 }
 
-/** `value` (JSON-able) sealed under the vault key, bound to `context`. */
-export async function seal(value, context) {
+/** `bytes` (a Uint8Array: a photo) sealed under the vault key, bound to `context`. */
+export async function sealBytes(bytes, context) {
   const key = await vaultKey();
   const iv = crypto.getRandomValues(new Uint8Array(12));
-  const plaintext = encoder.encode(JSON.stringify(value));
   const ciphertext = await crypto.subtle.encrypt(
     { name: "AES-GCM", iv, additionalData: encoder.encode(context), tagLength: 128 },
     key,
-    plaintext,
+    bytes,
   );
   return { iv, ciphertext: new Uint8Array(ciphertext) };
 }
 
-/** The value of a sealed `{iv, ciphertext}`, which must have been sealed with `context`. */
-export async function unseal(sealed, context) {
+/** The bytes of a sealed `{iv, ciphertext}`, which must have been sealed with `context`. */
+export async function unsealBytes(sealed, context) {
   const key = await vaultKey({ create: false });
   if (!key) throw new Error("no vault key");
   const plaintext = await crypto.subtle.decrypt(
@@ -60,7 +60,17 @@ export async function unseal(sealed, context) {
     key,
     sealed.ciphertext,
   );
-  return JSON.parse(decoder.decode(plaintext));
+  return new Uint8Array(plaintext);
+}
+
+/** `value` (JSON-able) sealed under the vault key, bound to `context`. */
+export function seal(value, context) {
+  return sealBytes(encoder.encode(JSON.stringify(value)), context);
+}
+
+/** The value of a sealed `{iv, ciphertext}`, which must have been sealed with `context`. */
+export async function unseal(sealed, context) {
+  return JSON.parse(decoder.decode(await unsealBytes(sealed, context)));
 }
 
 function packageContext(record) {
