@@ -170,7 +170,12 @@ def stored(url: str, client_ids: set[str]) -> tuple[int, int, int]:
 async def run(
     base: str, phones: list[Phone], submissions: int, retry_share: float
 ) -> dict[str, float]:
-    limits = httpx.Limits(max_connections=len(phones), max_keepalive_connections=len(phones))
+    # A kept-alive connection is dropped by the client before uvicorn's 5 s idle limit
+    # closes it: with both at 5 s, a request can go out on a connection the server is just
+    # closing, and fail as a ReadError that no server fault caused.
+    limits = httpx.Limits(
+        max_connections=len(phones), max_keepalive_connections=len(phones), keepalive_expiry=4.0
+    )
     async with httpx.AsyncClient(timeout=120, limits=limits) as client:
         await asyncio.gather(*(fetch_packages(client, base, p) for p in phones))
         shares = [submissions // len(phones)] * len(phones)

@@ -208,7 +208,12 @@ def _count(device: Device, answer: httpx.Response) -> None:
 
 
 async def burst(base: str, devices: list[Device], window: float) -> float:
-    limits = httpx.Limits(max_connections=len(devices), max_keepalive_connections=len(devices))
+    # A kept-alive connection is dropped by the client before uvicorn's 5 s idle limit
+    # closes it: with both at 5 s, a request can go out on a connection the server is just
+    # closing, and fail as a ReadError that no server fault caused.
+    limits = httpx.Limits(
+        max_connections=len(devices), max_keepalive_connections=len(devices), keepalive_expiry=4.0
+    )
     async with httpx.AsyncClient(timeout=60, limits=limits) as client:
         starts = sorted(random.uniform(0, window) for _ in devices)
         loop_start = time.perf_counter()
