@@ -87,31 +87,16 @@ ARM = """() => {
 def prepare_worker(url: str, tasks: int) -> int:
     """A grid worker of the benchmark's own with `tasks` assigned elderly home visits, in the
     grid with most residents who have no task yet; the worker's staff id."""
-    from sqlalchemy import select
-
-    from frontline.areas.models import SubjectArea
     from frontline.staff.accounts import create_staff
     from frontline.staff.passwords import HashParameters
     from frontline.staff.roles import Role
     from frontline.store import create_engine_for, write_transaction
-    from frontline.tasks import assign_task, create_tasks
-    from frontline.tasks.creation import Outcome
-    from frontline.tasks.models import Task
 
     cheap = HashParameters(time_cost=1, memory_cost=8, parallelism=1)  # set-up, not measured
     engine = create_engine_for(url)
     try:
         with write_transaction(engine) as connection:
-            busy = set(connection.execute(select(Task.subject_id)).scalars())
-            placed: dict[str, list[str]] = {}
-            rows = connection.execute(
-                select(SubjectArea.grid_code, SubjectArea.entity_id)
-                .where(SubjectArea.grid_code.isnot(None), SubjectArea.entity_type == "person")
-                .order_by(SubjectArea.grid_code, SubjectArea.entity_id)
-            )
-            for grid, entity in rows:
-                if grid is not None and entity not in busy:
-                    placed.setdefault(grid, []).append(entity)
+            placed = store.unassigned_by_grid(connection)
             if not placed:
                 raise SystemExit("no resident without a task: try more --persons")
             grid, subjects = max(placed.items(), key=lambda item: len(item[1]))
@@ -124,14 +109,9 @@ def prepare_worker(url: str, tasks: int) -> int:
                 connection, username=USERNAME, display_name="离线测试", department="civil_affairs",
                 roles=[Role.WORKER], area=grid, password=PASSWORD, hashing=cheap,
             )  # fmt: skip
-            results = create_tasks(
-                connection, None, scenario="elderly_home_visit", subject_ids=subjects[:tasks],
-                due_on=date.today() + timedelta(days=7),
-            )  # fmt: skip
-            for result in results:
-                if result.outcome is not Outcome.CREATED or result.task_id is None:
-                    raise SystemExit(f"could not create a task: {result.outcome}")
-                assign_task(connection, None, result.task_id, staff_id)
+            store.assign_visits(
+                connection, staff_id, subjects[:tasks], date.today() + timedelta(days=7)
+            )
     finally:
         engine.dispose()
     return staff_id

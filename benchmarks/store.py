@@ -28,10 +28,12 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 
 import psycopg
 from psycopg import sql
+from sqlalchemy import Connection, select
 from sqlalchemy.engine import make_url
 
 from frontline.store import (
@@ -134,6 +136,39 @@ def database(kind: str, postgres_url: str) -> Iterator[str]:
     finally:
         with psycopg.connect(admin, autocommit=True) as connection:
             connection.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(schema)))
+
+
+def unassigned_by_grid(connection: Connection) -> dict[str, list[str]]:
+    """The placed persons who have no task yet, by grid, in grid and id order: where the
+    benchmarks that need tasks find their subjects."""
+    from frontline.areas.models import SubjectArea
+    from frontline.tasks.models import Task
+
+    busy = set(connection.execute(select(Task.subject_id)).scalars())
+    placed: dict[str, list[str]] = {}
+    rows = connection.execute(
+        select(SubjectArea.grid_code, SubjectArea.entity_id)
+        .where(SubjectArea.grid_code.isnot(None), SubjectArea.entity_type == "person")
+        .order_by(SubjectArea.grid_code, SubjectArea.entity_id)
+    )
+    for grid, entity in rows:
+        if grid is not None and entity not in busy:
+            placed.setdefault(grid, []).append(entity)
+    return placed
+
+
+def assign_visits(connection: Connection, staff_id: int, subjects: list[str], due_on: date) -> None:
+    """An elderly home visit for each of `subjects`, assigned to `staff_id`."""
+    from frontline.tasks import assign_task, create_tasks
+    from frontline.tasks.creation import Outcome
+
+    results = create_tasks(
+        connection, None, scenario="elderly_home_visit", subject_ids=subjects, due_on=due_on
+    )
+    for result in results:
+        if result.outcome is not Outcome.CREATED or result.task_id is None:
+            raise SystemExit(f"could not create a task: {result.outcome}")
+        assign_task(connection, None, result.task_id, staff_id)
 
 
 def measure_once(kind: str, postgres_url: str, data: Data) -> dict[str, object]:

@@ -78,32 +78,17 @@ def proof(device: Device, method: str, url: str, with_token: bool = True) -> str
 
 def prepare_fleet(url: str, devices: int, tasks: int) -> list[tuple[str, int]]:
     """`devices` workers, each with `tasks` assigned visits in one grid; (username, staff id)."""
-    from sqlalchemy import select
-
-    from frontline.areas.models import SubjectArea
     from frontline.staff.accounts import create_staff
     from frontline.staff.passwords import HashParameters
     from frontline.staff.roles import Role
     from frontline.store import create_engine_for, write_transaction
-    from frontline.tasks import assign_task, create_tasks
-    from frontline.tasks.creation import Outcome
-    from frontline.tasks.models import Task
 
     cheap = HashParameters(time_cost=1, memory_cost=8, parallelism=1)  # setup, not measured
     engine = create_engine_for(url)
     fleet: list[tuple[str, int]] = []
     try:
         with write_transaction(engine) as connection:
-            busy = set(connection.execute(select(Task.subject_id)).scalars())
-            placed: dict[str, list[str]] = {}
-            rows = connection.execute(
-                select(SubjectArea.grid_code, SubjectArea.entity_id)
-                .where(SubjectArea.grid_code.isnot(None), SubjectArea.entity_type == "person")
-                .order_by(SubjectArea.grid_code, SubjectArea.entity_id)
-            )
-            for grid, entity in rows:
-                if grid is not None and entity not in busy:
-                    placed.setdefault(grid, []).append(entity)
+            placed = store.unassigned_by_grid(connection)
             pools = [(grid, subjects) for grid, subjects in placed.items() if subjects]
             due = date.today() + timedelta(days=14)
             for n in range(devices):
@@ -117,14 +102,7 @@ def prepare_fleet(url: str, devices: int, tasks: int) -> list[tuple[str, int]]:
                     department="civil_affairs", roles=[Role.WORKER], area=grid,
                     password=BENCH_PASSWORD, hashing=cheap,
                 )  # fmt: skip
-                results = create_tasks(
-                    connection, None, scenario="elderly_home_visit", subject_ids=chosen,
-                    due_on=due,
-                )  # fmt: skip
-                for result in results:
-                    if result.outcome is not Outcome.CREATED or result.task_id is None:
-                        raise SystemExit(f"could not create a task: {result.outcome}")
-                    assign_task(connection, None, result.task_id, staff_id)
+                store.assign_visits(connection, staff_id, chosen, due)
                 fleet.append((username, staff_id))
     finally:
         engine.dispose()

@@ -13,8 +13,12 @@ Two problems carry more than a title and a detail:
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from pydantic import BaseModel, Field
 
+from frontline.access.reading import AccessRefused
 from frontline.forms.errors import FormError
 from frontline.forms.refusals import (
     MESSAGES,
@@ -24,9 +28,12 @@ from frontline.forms.refusals import (
     VersionOutdated,
 )
 from frontline.forms.validation import FieldError as AnswerFault
+from frontline.web.access_problems import refusal
 from frontline.web.catalogue import Catalogue, Language, Text
 from frontline.web.problems import FieldError, Problem, ProblemDetails, ProblemType
 from frontline.web.task_problems import TASK_NOT_FOUND
+
+T = TypeVar("T")
 
 FORM_INVALID = ProblemType("form-invalid", 422)
 PROBLEMS = {
@@ -167,3 +174,14 @@ def messages() -> dict[str, Text]:
         found[f"problem.{reason.slug}.title"] = Text(message.title_zh, message.title_en)
         found[f"problem.{reason.slug}.detail"] = Text(message.detail_zh, message.detail_en)
     return found
+
+
+def refusing(work: Callable[[], T]) -> T:
+    """`work()`, its refusals answered as problems (an access refusal keeps its audit event):
+    for the forms API and the console's Review page alike."""
+    try:
+        return work()
+    except FormsRefused as refused:
+        raise forms_problem(refused) from None
+    except AccessRefused as refused:
+        raise refusal(refused.reason) from None

@@ -16,19 +16,16 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from starlette.responses import Response
 
-from frontline.access.reading import AccessRefused
 from frontline.forms.changes import same_value
-from frontline.forms.refusals import FormsRefused
 from frontline.forms.review import MAX_REASON, accept_change, reject_change, review_page
 from frontline.staff.roles import Role
-from frontline.web.access_problems import refusal
 from frontline.web.audit_signer import AuditSignerDep, AuditWriterDep
 from frontline.web.catalogue import Text
 from frontline.web.console.pages import PagesDep
 from frontline.web.console.session import CONSOLE_PATH, ConsoleUser, console_roles
 from frontline.web.deps import ConnectionDep, NowDep
 from frontline.web.features import Feature
-from frontline.web.forms_problems import forms_problem
+from frontline.web.forms_problems import refusing
 from frontline.web.language import of_page
 from frontline.web.navigation import NavEntry
 
@@ -110,8 +107,8 @@ def router() -> APIRouter:
     ) -> Response:
         """Accept: the value goes into the golden record now, with its provenance."""
         pages.check_csrf(request, csrf_token)
-        try:
-            decided = accept_change(
+        decided = refusing(
+            lambda: accept_change(
                 connection,
                 user.principal,
                 change_id,
@@ -119,10 +116,7 @@ def router() -> APIRouter:
                 now=now,
                 signer=signer,
             )
-        except AccessRefused as refused:
-            raise refusal(refused.reason) from None
-        except FormsRefused as refused:
-            raise forms_problem(refused) from None
+        )
         return pages.redirect(request, f"{REVIEW_PATH}?done={decided.change.reference}")
 
     @console.post("/review/{change_id}/reject")
@@ -139,14 +133,11 @@ def router() -> APIRouter:
     ) -> Response:
         """Reject, with the reason the worker reads; the record stays as it is."""
         pages.check_csrf(request, csrf_token)
-        try:
-            decided = reject_change(
+        decided = refusing(
+            lambda: reject_change(
                 connection, user.principal, change_id, reason=reason, now=now, signer=signer
             )
-        except AccessRefused as refused:
-            raise refusal(refused.reason) from None
-        except FormsRefused as refused:
-            raise forms_problem(refused) from None
+        )
         return pages.redirect(request, f"{REVIEW_PATH}?done={decided.change.reference}")
 
     return console

@@ -5,13 +5,11 @@ See docs/forms.md."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Annotated, Literal, TypeVar
 
 from fastapi import APIRouter, Depends, File, Path, Query, Request, Response, UploadFile
 from sqlalchemy import Connection
 
-from frontline.access.reading import AccessRefused
 from frontline.devices.errors import DeviceError
 from frontline.forms.changes import MAX_PAGE
 from frontline.forms.errors import FormError
@@ -28,7 +26,6 @@ from frontline.forms.registry import (
 from frontline.forms.review import accept_change, reject_change, review_change, review_page
 from frontline.forms.submissions import SubmissionReceipt, record_submission
 from frontline.staff.principal import Principal
-from frontline.web.access_problems import refusal
 from frontline.web.audit_signer import AuditSignerDep
 from frontline.web.deps import (
     BearerDep,
@@ -58,7 +55,7 @@ from frontline.web.forms_models import (
     SubmissionIn,
     SubmissionOut,
 )
-from frontline.web.forms_problems import SpreadsheetProblem, forms_problem, messages
+from frontline.web.forms_problems import SpreadsheetProblem, forms_problem, messages, refusing
 from frontline.web.problems import problem_responses
 
 T = TypeVar("T")
@@ -71,16 +68,6 @@ EXPORT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-
-
-def _refusing(work: Callable[[], T]) -> T:
-    """`work()`, its refusals answered as problems (an access refusal keeps its audit event)."""
-    try:
-        return work()
-    except FormsRefused as refused:
-        raise forms_problem(refused) from None
-    except AccessRefused as refused:
-        raise refusal(refused.reason) from None
 
 
 def router() -> APIRouter:
@@ -116,7 +103,7 @@ def _forms(api: APIRouter) -> None:
         data = file.file.read(MAX_UPLOAD_BYTES + 1)
         name = file.filename or "form.xlsx"
         try:
-            done = _refusing(
+            done = refusing(
                 lambda: register_form(connection, data, name, now=now, uploaded_by=principal)
             )
         except FormError as error:
@@ -173,7 +160,7 @@ def _export_route(api: APIRouter, fmt: Literal["csv", "xlsx"]) -> None:
         now: NowDep,
         signer: AuditSignerDep,
     ) -> Response:
-        done = _refusing(
+        done = refusing(
             lambda: export_submissions(connection, principal, form_id, fmt, now=now, signer=signer)
         )
         headers = {**NO_STORE, "Content-Disposition": f'attachment; filename="{done.filename}"'}
@@ -227,7 +214,7 @@ def _submissions(api: APIRouter) -> None:
             principal = request_principal(connection, request, now)
             if principal.device_id is None:
                 raise device_problem(DeviceError("device_unknown"))
-            return _refusing(
+            return refusing(
                 lambda: record_submission(
                     connection, principal, body.body(), now=now, signer=signer
                 )
@@ -259,7 +246,7 @@ def _changes(api: APIRouter) -> None:
         managers): pending ones oldest first, the others newest first. Each shows the
         field's old, proposed and current value — a read of personal data, audited with the
         purpose `review`."""
-        page = _refusing(
+        page = refusing(
             lambda: review_page(
                 connection, principal, status=status, field=field, limit=limit, offset=offset,
                 now=now, signer=signer,
@@ -286,7 +273,7 @@ def _changes(api: APIRouter) -> None:
         signer: AuditSignerDep,
     ) -> ChangeOut:
         """One change request with its values (audited with the purpose `review`)."""
-        read = _refusing(
+        read = refusing(
             lambda: review_change(connection, principal, change_id, now=now, signer=signer)
         )
         return ChangeOut.reviewed(read)
@@ -309,7 +296,7 @@ def _changes(api: APIRouter) -> None:
         requests for the field are superseded. When the record changed since the request was
         made, refused with `change-stale` (409) unless `confirm_current` names its value now."""
         confirm = body.confirm_current if body is not None else None
-        done = _refusing(
+        done = refusing(
             lambda: accept_change(
                 connection, principal, change_id, confirm_current=confirm, now=now, signer=signer
             )
@@ -331,7 +318,7 @@ def _changes(api: APIRouter) -> None:
     ) -> DecisionOut:
         """Reject a pending change with a reason (kept, and read by the worker); the record
         stays as it is."""
-        done = _refusing(
+        done = refusing(
             lambda: reject_change(
                 connection, principal, change_id, reason=body.reason, now=now, signer=signer
             )
