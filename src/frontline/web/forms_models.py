@@ -236,7 +236,12 @@ class RejectIn(BaseModel):
     """Rejecting a change request."""
 
     reason: str = Field(
-        min_length=MIN_REASON, max_length=MAX_REASON, description="Read by the worker."
+        min_length=MIN_REASON,
+        max_length=MAX_REASON,
+        # Two characters other than spaces, as the service counts them (it drops the spaces
+        # around a reason): the schema then promises nothing the service refuses.
+        pattern=r"\S[\s\S]*\S",
+        description="Read by the worker: at least two characters besides spaces.",
     )
 
 
