@@ -18,6 +18,7 @@ is refused as stale until the reviewer confirms the current value they saw.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -46,6 +47,12 @@ ACCEPTED = "change_accepted"
 REJECTED = "change_rejected"
 MIN_REASON = 2
 MAX_REASON = 500
+# A character a reader sees: not a control character and not a space of any kind. Spelt out
+# rather than written as ``\S`` because Python, JSON Schema's regular expressions and the
+# request validator each draw the line between spaces and control characters differently.
+_VISIBLE = r"[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]"
+REASON_PATTERN = _VISIBLE + r"[\s\S]*" + _VISIBLE
+"""A reason holds at least two visible characters (`MIN_REASON`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,9 +200,7 @@ def reject_change(
 ) -> Decided:
     """Reject a pending change request with a reason the worker will read; the record is left
     as it is. Refused as `accept_change` is (and `reason_invalid` for a reason out of bounds)."""
-    text = reason.strip()
-    if not MIN_REASON <= len(text) <= MAX_REASON:
-        raise FormsRefused(Refusal.REASON_INVALID)
+    text = kept_reason(reason)
     change = _found(connection, change_id)
     decision = decide(connection, principal, ReviewPurpose(change.facts), change.subject, now=now)
     if not decision.allowed:
@@ -206,6 +211,14 @@ def reject_change(
     current = _current(connection, decision.subject.id, change.field, lock=False)
     seq = _audit(connection, principal, change, REJECTED, now, signer, decision.subject.id, {})
     return Decided(_found(connection, change.id), current, None, [], seq)
+
+
+def kept_reason(reason: str) -> str:
+    """The reason as it is kept, without the spaces around it; refused (`reason_invalid`)
+    unless it holds `REASON_PATTERN` and at most `MAX_REASON` characters, spaces included."""
+    if len(reason) > MAX_REASON or not re.search(REASON_PATTERN, reason):
+        raise FormsRefused(Refusal.REASON_INVALID)
+    return reason.strip()
 
 
 def _require_reviewer(principal: Principal) -> None:

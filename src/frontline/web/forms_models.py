@@ -11,7 +11,7 @@ from pydantic import AwareDatetime, BaseModel, Field, JsonValue, field_validator
 from frontline.access.purposes import change_reference
 from frontline.forms.changes import ChangeInfo
 from frontline.forms.registry import FormVersionInfo, Registration
-from frontline.forms.review import MAX_REASON, MIN_REASON, Decided, Reviewed
+from frontline.forms.review import MAX_REASON, MIN_REASON, REASON_PATTERN, Decided, Reviewed
 from frontline.forms.submissions import (
     MAX_ATTACHMENT_TEXT,
     MAX_ATTACHMENTS,
@@ -238,10 +238,10 @@ class RejectIn(BaseModel):
     reason: str = Field(
         min_length=MIN_REASON,
         max_length=MAX_REASON,
-        # Two characters other than spaces, as the service counts them (it drops the spaces
-        # around a reason): the schema then promises nothing the service refuses.
-        pattern=r"\S[\s\S]*\S",
-        description="Read by the worker: at least two characters besides spaces.",
+        # The service's own test of a reason, so the schema promises nothing it refuses.
+        pattern=REASON_PATTERN,
+        description="Read by the worker: at least two visible characters (not spaces or "
+        "control characters).",
     )
 
 
