@@ -43,9 +43,12 @@ from typing import Any
 import httpx
 
 import store
+from frontline.web.forms_models import MAX_BATCH
 from serve import DEFAULT_DATABASE, free_port, seed, start_server, wait_until_up
 from sync import Device, enrol_fleet, percentile, prepare_fleet, proof
 
+BATCH = 20
+"""Records per request when the app syncs its outbox (`SUBMISSION_BATCH` in its sync.js)."""
 MAX_TRANSPORT_ERRORS = 20
 """A phone gives up (and the run fails) after this many failed connections."""
 
@@ -102,50 +105,82 @@ async def fetch_packages(client: httpx.AsyncClient, base: str, phone: Phone) -> 
 
 
 async def send(
-    client: httpx.AsyncClient, base: str, phone: Phone, count: int, retry_share: float
+    client: httpx.AsyncClient,
+    base: str,
+    phone: Phone,
+    count: int,
+    retry_share: float,
+    batch: int,
 ) -> int:
-    """Send `count` records, one after the other; return how many were sent twice."""
-    url = f"{base}/api/v1/device/submissions"
+    """Send `count` records, `batch` at a time, one request after the other (the app's
+    outbox sync), a share `retry_share` of the requests twice; return how many records were
+    sent twice."""
     today = datetime.now(UTC).date().isoformat()
-    retried = 0
+    records = []
     for n in range(count):
         package = phone.packages[n % len(phone.packages)]
         form = package["forms"][0]
-        body = {
-            "client_id": str(uuid.uuid4()),
-            "task": package["task_reference"],
-            "form_id": form["form_id"],
-            "form_version": form["version"],
-            "answers": record(package, today, corrected=n % 10 == 9),
-            "attachments": [],
-            "completed_at": datetime.now(UTC).isoformat(),
-        }
+        records.append(
+            {
+                "client_id": str(uuid.uuid4()),
+                "task": package["task_reference"],
+                "form_id": form["form_id"],
+                "form_version": form["version"],
+                "answers": record(package, today, corrected=n % 10 == 9),
+                "attachments": [],
+                "completed_at": datetime.now(UTC).isoformat(),
+            }
+        )
+    retried = 0
+    for start in range(0, count, batch):
+        chunk = records[start : start + batch]
         times = 2 if random.random() < retry_share else 1
-        retried += times - 1
+        retried += (times - 1) * len(chunk)
         attempt = 0
         while attempt < times:
-            headers = {
-                "Authorization": f"DPoP {phone.device.access}",
-                "DPoP": proof(phone.device, "POST", url),
-            }
-            sent = time.perf_counter()
-            try:
-                answer = await client.post(url, headers=headers, json=body)
-            except httpx.TransportError as error:  # as a phone does: the same record again
-                key = type(error).__name__
-                phone.errors[key] = phone.errors.get(key, 0) + 1
-                if phone.errors[key] > MAX_TRANSPORT_ERRORS:
-                    raise
+            answers = await post(client, base, phone, chunk, batch)
+            if answers is None:  # a failed connection: the same records again
                 continue
-            phone.latencies.append(time.perf_counter() - sent)
-            if answer.status_code in (200, 201):
-                phone.acknowledged.add(body["client_id"])
-                phone.duplicates += attempt > 0 and answer.json().get("duplicate") is True
-            else:
-                key = str(answer.status_code)
-                phone.errors[key] = phone.errors.get(key, 0) + 1
+            for body, (status, duplicate) in zip(chunk, answers, strict=True):
+                if status in (200, 201):
+                    phone.acknowledged.add(body["client_id"])
+                    phone.duplicates += attempt > 0 and duplicate
+                else:
+                    phone.errors[str(status)] = phone.errors.get(str(status), 0) + 1
             attempt += 1
     return retried
+
+
+async def post(
+    client: httpx.AsyncClient, base: str, phone: Phone, chunk: list[dict[str, Any]], batch: int
+) -> list[tuple[int, bool]] | None:
+    """One request: a record alone (`batch` 1) or a batch; each record's status and whether it
+    was answered as a duplicate; None when the connection failed."""
+    single = batch == 1
+    url = f"{base}/api/v1/device/submissions" + ("" if single else "/batch")
+    headers = {
+        "Authorization": f"DPoP {phone.device.access}",
+        "DPoP": proof(phone.device, "POST", url),
+    }
+    sent = time.perf_counter()
+    try:
+        answer = await client.post(
+            url, headers=headers, json=chunk[0] if single else {"submissions": chunk}
+        )
+    except httpx.TransportError as error:  # as a phone does: the same records again
+        key = type(error).__name__
+        phone.errors[key] = phone.errors.get(key, 0) + 1
+        if phone.errors[key] > MAX_TRANSPORT_ERRORS:
+            raise
+        return None
+    phone.latencies.append(time.perf_counter() - sent)
+    if single or answer.status_code != 200:
+        duplicate = answer.status_code == 200 and answer.json().get("duplicate") is True
+        return [(answer.status_code, duplicate)] * len(chunk)
+    return [
+        (r["status"], bool(r["submission"] and r["submission"]["duplicate"]))
+        for r in answer.json()["results"]
+    ]
 
 
 def stored(url: str, client_ids: set[str]) -> tuple[int, int, int]:
@@ -168,7 +203,7 @@ def stored(url: str, client_ids: set[str]) -> tuple[int, int, int]:
 
 
 async def run(
-    base: str, phones: list[Phone], submissions: int, retry_share: float
+    base: str, phones: list[Phone], submissions: int, retry_share: float, batch: int
 ) -> dict[str, float]:
     # A kept-alive connection is dropped by the client before uvicorn's 5 s idle limit
     # closes it: with both at 5 s, a request can go out on a connection the server is just
@@ -183,7 +218,10 @@ async def run(
             shares[i] += 1
         started = time.perf_counter()
         retried = await asyncio.gather(
-            *(send(client, base, p, n, retry_share) for p, n in zip(phones, shares, strict=True))
+            *(
+                send(client, base, p, n, retry_share, batch)
+                for p, n in zip(phones, shares, strict=True)
+            )
         )
         elapsed = time.perf_counter() - started
     return {"elapsed": elapsed, "retried": sum(retried)}
@@ -200,8 +238,17 @@ def main() -> None:
     parser.add_argument("--persons", type=int, default=5000)
     parser.add_argument("--database", default=DEFAULT_DATABASE, help="a PostgreSQL URL")
     parser.add_argument("--workers", type=int, default=1, help="server worker processes")
+    parser.add_argument(
+        "--batch",
+        type=int,
+        default=BATCH,
+        help=f"records per request, as the app sends its outbox (default {BATCH}; "
+        "1: each alone, to the single-submission route)",
+    )
     parser.add_argument("--json", action="store_true", help="print only the JSON object")
     args = parser.parse_args()
+    if not 1 <= args.batch <= MAX_BATCH:
+        parser.error(f"--batch must be 1 to {MAX_BATCH}")
     random.seed(11)
     with (
         tempfile.TemporaryDirectory() as scratch,
@@ -217,7 +264,7 @@ def main() -> None:
         try:
             wait_until_up(base, server)
             phones = [Phone(d) for d in enrol_fleet(base, passwords["admin"], fleet)]
-            outcome = asyncio.run(run(base, phones, args.submissions, args.retries))
+            outcome = asyncio.run(run(base, phones, args.submissions, args.retries, args.batch))
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -234,6 +281,8 @@ def main() -> None:
         "submissions": args.submissions,
         "devices": args.devices,
         "workers": args.workers,
+        "batch": args.batch,
+        "requests": len(latencies),
         "per_second": round(len(acknowledged) / outcome["elapsed"], 1),
         "p50_ms": percentile(latencies, 0.5),
         "p99_ms": percentile(latencies, 0.99),

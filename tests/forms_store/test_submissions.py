@@ -17,10 +17,13 @@ from frontline.forms.models import ChangeRequest, FormSubmission, SubmissionAtta
 from frontline.forms.refusals import FormsRefused, Refusal, SubmissionInvalid, VersionOutdated
 from frontline.forms.registry import GRACE, register_form
 from frontline.forms.submissions import (
+    RECORDED,
     AttachmentIn,
     SubmissionBody,
+    SubmissionOutcome,
     SubmissionReceipt,
     record_submission,
+    record_submissions,
 )
 from frontline.staff.principal import Principal
 from frontline.store import write_transaction
@@ -129,6 +132,58 @@ def test_two_identical_posts_at_once_store_one_submission(forms: FormsWorld) -> 
     assert stored(forms) == 1
     with forms.engine.connect() as connection:
         assert connection.execute(select(func.count()).select_from(ChangeRequest)).scalar_one() == 1
+
+
+def test_two_overlapping_batches_at_once_store_each_submission_once(forms: FormsWorld) -> None:
+    shared = [submission(forms.task, address=NEW_ADDRESS), submission(forms.task)]
+    batches = [[*shared, submission(forms.task)], [submission(forms.task), *reversed(shared)]]
+    start = threading.Barrier(2)
+    outcomes: list[SubmissionOutcome] = []
+    failures: list[BaseException] = []
+
+    def post(bodies: list[SubmissionBody]) -> None:
+        try:
+            start.wait()
+            with write_transaction(forms.engine) as connection:
+                outcomes.extend(record_submissions(connection, forms.worker, bodies, now=T0))
+        except BaseException as error:
+            failures.append(error)
+
+    threads = [threading.Thread(target=post, args=(batch,)) for batch in batches]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not failures
+    assert all(outcome.receipt is not None for outcome in outcomes)
+    by_client: dict[str, set[int]] = {}
+    for outcome in outcomes:
+        assert outcome.receipt is not None
+        by_client.setdefault(outcome.client_id, set()).add(outcome.receipt.submission_id)
+    assert all(len(ids) == 1 for ids in by_client.values())  # one stored row answers both
+    first_shared = [o.receipt for o in outcomes if o.client_id == shared[0].client_id]
+    assert sorted(r.duplicate for r in first_shared if r is not None) == [False, True]
+    assert stored(forms) == 4
+    with forms.engine.connect() as connection:
+        assert connection.execute(select(func.count()).select_from(ChangeRequest)).scalar_one() == 1
+        events = connection.execute(
+            select(func.count()).select_from(AuditEvent).where(AuditEvent.action == RECORDED)
+        ).scalar_one()
+    assert events == 4
+
+
+def test_a_refused_submission_leaves_the_rest_of_its_batch_stored(forms: FormsWorld) -> None:
+    good, wrong = submission(forms.task), submission(forms.task, phone="123")
+    with write_transaction(forms.engine) as connection:
+        first, second, copy = record_submissions(
+            connection, forms.worker, [good, wrong, good], now=T0
+        )
+    assert first.receipt is not None
+    assert not first.receipt.duplicate
+    assert isinstance(second.refused, SubmissionInvalid)
+    assert [e.path for e in second.refused.errors] == ["phone"]
+    assert copy.receipt == replace(first.receipt, duplicate=True)
+    assert stored(forms) == 1
 
 
 def test_a_cancelled_task_takes_no_submission(forms: FormsWorld) -> None:

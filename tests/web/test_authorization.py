@@ -605,6 +605,23 @@ MATRIX: dict[tuple[str, str], tuple[Call, Rule | None]] = {
         ),
         NOBODY,
     ),
+    ("POST", "/api/v1/device/submissions/batch"): (
+        api(
+            "POST",
+            "/api/v1/device/submissions/batch",
+            submissions=lambda w, s: [
+                {
+                    "client_id": str(uuid.uuid4()),
+                    "task": w.tasks[s],
+                    "form_id": VISIT,
+                    "form_version": VERSION,
+                    "answers": {"met": "no"},
+                    "completed_at": T0.isoformat(),
+                }
+            ],
+        ),
+        NOBODY,
+    ),
     ("GET", "/api/v1/changes"): (change_queue, roles(Role.DEPARTMENT_MANAGER, scoped=True)),
     ("GET", "/api/v1/changes/{change_id}"): (
         change_call("GET"),

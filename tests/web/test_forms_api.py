@@ -18,6 +18,7 @@ from fastapi import FastAPI
 from sqlalchemy import Engine, select
 
 from frontline.audit import AuditEvent
+from frontline.forms.models import FormSubmission
 from frontline.forms.registry import register_folder
 from frontline.store import write_transaction
 from frontline.store.golden import GoldenRecord
@@ -203,6 +204,83 @@ def test_refusals_a_phone_can_act_on(
     cancelled = send(phone, body(task, clock))
     assert (cancelled.status_code, cancelled.json()["type"]) == (409, "/problems/task-cancelled")
     assert task in cancelled.json()["detail"]
+
+
+def send_batch(phone: Phone, payloads: list[dict[str, Any]], language: str = "zh") -> Any:
+    path = "/api/v1/device/submissions/batch"
+    headers = {
+        "DPoP": phone.proof("POST", path, phone.access),
+        "Authorization": f"DPoP {phone.access}",
+        "Accept-Language": language,
+    }
+    return phone.client.request("POST", path, headers=headers, json={"submissions": payloads})
+
+
+def test_a_batch_answers_each_submission_as_if_sent_alone(
+    engine: Engine, api: Client, clock: Clock, phone: Phone
+) -> None:
+    cancelled_task = new_task(engine, api, clock)
+    with write_transaction(engine) as connection:
+        cancel_task(connection, None, cancelled_task, reason="重复工单", now=clock.now)
+    task = new_task(engine, api, clock)
+    sent_before = body(task, clock)
+    assert send(phone, sent_before).status_code == 201
+    correcting = body(task, clock, address=NEW_ADDRESS)
+    payloads = [
+        correcting,
+        body(task, clock, met=None),  # invalid: met is required
+        sent_before,  # a retry of one stored before
+        body(cancelled_task, clock),
+        correcting,  # the same record twice in one batch
+        {**sent_before, "answers": answers(health="poor")},  # its client id, other content
+        body(task, clock),
+    ]
+    answer = send_batch(phone, payloads, language="en")
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["Cache-Control"] == "no-store"
+    results = answer.json()["results"]
+    assert [r["client_id"] for r in results] == [p["client_id"] for p in payloads]
+    assert [r["status"] for r in results] == [201, 422, 200, 409, 200, 409, 201]
+    stored, invalid, retry, cancelled, copy, conflict, plain = results
+    assert (stored["submission"]["proposals"], stored["problem"]) == (1, None)
+    assert copy["submission"] == {**stored["submission"], "duplicate": True}
+    assert retry["submission"]["duplicate"] is True
+    assert invalid["problem"]["type"] == "/problems/submission-invalid"
+    assert [(e["path"], e["code"]) for e in invalid["problem"]["errors"]] == [("met", "required")]
+    assert invalid["problem"]["errors"][0]["message"].endswith("an answer is required")
+    assert cancelled["problem"]["type"] == "/problems/task-cancelled"
+    assert cancelled_task in cancelled["problem"]["detail"]
+    assert conflict["problem"]["type"] == "/problems/submission-conflict"
+    assert plain["submission"]["duplicate"] is False
+    with engine.connect() as connection:
+        rows = connection.execute(select(FormSubmission.client_id)).scalars().all()
+        events = connection.execute(
+            select(AuditEvent.detail).where(AuditEvent.action == "submission_recorded")
+        ).scalars()
+        recorded = sorted(event["submission"] for event in events)
+    assert sorted(rows) == sorted(p["client_id"] for p in (sent_before, correcting, payloads[-1]))
+    assert recorded == sorted(
+        [stored["submission"]["submission_id"], plain["submission"]["submission_id"],
+         retry["submission"]["submission_id"]]
+    )  # fmt: skip
+    # Resending the whole batch (its answer lost) stores nothing new.
+    resent = send_batch(phone, [payloads[0], payloads[-1]])
+    assert resent.status_code == 200, resent.text
+    again = resent.json()["results"]
+    assert [(r["status"], r["submission"]["duplicate"]) for r in again] == [(200, True)] * 2
+
+
+def test_a_batch_carries_no_photos_and_at_most_fifty_forms(
+    engine: Engine, api: Client, clock: Clock, phone: Phone
+) -> None:
+    task = new_task(engine, api, clock)
+    photo = {"sha256": "0" * 64, "content_type": "image/jpeg", "data": "AAAA"}
+    with_photo = send_batch(phone, [body(task, clock) | {"attachments": [photo]}])
+    assert with_photo.status_code == 422
+    assert send_batch(phone, []).status_code == 422
+    assert send_batch(phone, [body(task, clock) for _ in range(51)]).status_code == 422
+    full = send_batch(phone, [body(task, clock) for _ in range(50)])
+    assert [r["status"] for r in full.json()["results"]] == [201] * 50
 
 
 def test_a_manager_reviews_and_the_record_takes_the_address(

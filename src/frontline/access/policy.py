@@ -277,11 +277,7 @@ def resolve_subject(connection: Connection, entity_id: str) -> Subject | None:
     when unknown or retired."""
     current = entity_id
     for _ in range(_MERGE_HOPS):
-        row = connection.execute(
-            select(Entity.entity_type, Entity.status, Entity.merged_into).where(
-                Entity.entity_id == current
-            )
-        ).one_or_none()
+        row = fetch_one(connection, _entity_state(), {"entity": current})
         if row is None or row.status == "retired":
             return None
         if row.status == "active":
@@ -290,6 +286,14 @@ def resolve_subject(connection: Connection, entity_id: str) -> Subject | None:
             return None
         current = row.merged_into
     return None
+
+
+@cache
+def _entity_state() -> Select[str, str, str | None]:
+    """The statement of `resolve_subject`, built once (every submission runs it)."""
+    return select(Entity.entity_type, Entity.status, Entity.merged_into).where(
+        Entity.entity_id == bindparam("entity")
+    )
 
 
 def _task_facts(connection: Connection, task: TaskFacts, entity_id: str) -> Facts:

@@ -1,7 +1,7 @@
 """Change requests: a submission's bound answers that differ from the golden record, each a
 proposed change to one field of one record, waiting for a reviewer.
 
-    propose_changes(connection, submission, proposals, now=now)   # with the submission
+    propose_changes(connection, [(submission, proposals)], now=now)   # with the submission
     change = get_change(connection, 42)                           # CR000042, no values read
     changes_page(connection, principal, status="pending")         # a reviewer's queue
 
@@ -128,36 +128,37 @@ def field_label(entity_type: str, field: str) -> Label:
 
 
 def propose_changes(
-    connection: Connection, origin: SubmittedFrom, proposals: Sequence[Proposal], *, now: datetime
-) -> list[int]:
-    """One pending change request per proposal, in the submission's transaction; their ids."""
-    ids: list[int] = []
-    for proposal in proposals:
-        ids.append(
-            connection.execute(
-                insert(ChangeRequest)
-                .values(
-                    submission_id=origin.submission_id,
-                    task_id=origin.task_id,
-                    task_reference=origin.task_reference,
-                    staff_id=origin.staff_id,
-                    scenario_key=origin.scenario_key,
-                    scenario_version=origin.scenario_version,
-                    department=origin.department,
-                    grid_code=origin.grid_code,
-                    subject_type=origin.subject.type,
-                    subject_id=origin.subject.id,
-                    field=proposal.field,
-                    question=proposal.question,
-                    old_value=proposal.prefilled,
-                    new_value=str(proposal.value),
-                    status="pending",
-                    created_at=now,
-                )
-                .returning(ChangeRequest.id)
-            ).scalar_one()
-        )
-    return ids
+    connection: Connection,
+    submitted: Sequence[tuple[SubmittedFrom, Sequence[Proposal]]],
+    *,
+    now: datetime,
+) -> None:
+    """One pending change request per proposal of each submission, in the submissions'
+    transaction (one statement for all)."""
+    rows = [
+        {
+            "submission_id": origin.submission_id,
+            "task_id": origin.task_id,
+            "task_reference": origin.task_reference,
+            "staff_id": origin.staff_id,
+            "scenario_key": origin.scenario_key,
+            "scenario_version": origin.scenario_version,
+            "department": origin.department,
+            "grid_code": origin.grid_code,
+            "subject_type": origin.subject.type,
+            "subject_id": origin.subject.id,
+            "field": proposal.field,
+            "question": proposal.question,
+            "old_value": proposal.prefilled,
+            "new_value": str(proposal.value),
+            "status": "pending",
+            "created_at": now,
+        }
+        for origin, proposals in submitted
+        for proposal in proposals
+    ]
+    if rows:
+        connection.execute(insert(ChangeRequest), rows)
 
 
 _WORKER = aliased(StaffMember)

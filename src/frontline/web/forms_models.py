@@ -147,6 +147,45 @@ class SubmissionOut(BaseModel):
         )  # fmt: skip
 
 
+MAX_BATCH = 50
+"""The most submissions one batch carries."""
+
+
+class BatchedSubmissionIn(SubmissionIn):
+    """A filled-in form in a batch: one without photos (a form with photos is sent alone)."""
+
+    attachments: list[AttachmentBody] = Field(
+        default_factory=list, max_length=0, description="None: send a form with photos alone."
+    )
+
+
+class SubmissionBatchIn(BaseModel):
+    """A phone's queued submissions without photos, sent together (oldest first)."""
+
+    submissions: list[BatchedSubmissionIn] = Field(min_length=1, max_length=MAX_BATCH)
+
+
+class SubmissionResultOut(BaseModel):
+    """What became of one submission of a batch: as if it had been sent alone."""
+
+    client_id: str
+    status: int = Field(
+        description="The status it would get alone: 201 stored, 200 stored before (a retry), "
+        "or the problem's status (404, 403, 409, 422)."
+    )
+    submission: SubmissionOut | None = Field(description="The receipt, when stored.")
+    problem: dict[str, JsonValue] | None = Field(
+        description="When refused: the problem details it would get alone "
+        "(`errors` lists the wrong answers of a 422)."
+    )
+
+
+class SubmissionBatchOut(BaseModel):
+    """One result per submission sent, in the order sent."""
+
+    results: list[SubmissionResultOut]
+
+
 class LabelOut(BaseModel):
     """A name in Chinese and English."""
 

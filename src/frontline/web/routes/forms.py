@@ -24,7 +24,12 @@ from frontline.forms.registry import (
     register_form,
 )
 from frontline.forms.review import accept_change, reject_change, review_change, review_page
-from frontline.forms.submissions import SubmissionReceipt, record_submission
+from frontline.forms.submissions import (
+    SubmissionOutcome,
+    SubmissionReceipt,
+    record_submission,
+    record_submissions,
+)
 from frontline.staff.principal import Principal
 from frontline.web.audit_signer import AuditSignerDep
 from frontline.web.deps import (
@@ -52,10 +57,14 @@ from frontline.web.forms_models import (
     FormVersionOut,
     FormVersions,
     RejectIn,
+    SubmissionBatchIn,
+    SubmissionBatchOut,
     SubmissionIn,
     SubmissionOut,
+    SubmissionResultOut,
 )
 from frontline.web.forms_problems import SpreadsheetProblem, forms_problem, messages, refusing
+from frontline.web.language import of_page
 from frontline.web.problems import problem_responses
 
 T = TypeVar("T")
@@ -76,6 +85,7 @@ def router() -> APIRouter:
     _forms(api)
     _exports(api)
     _submissions(api)
+    _submission_batches(api)
     _changes(api)
     return api
 
@@ -228,6 +238,54 @@ def _submissions(api: APIRouter) -> None:
             response.status_code = 200
         response.headers.update(NO_STORE)
         return SubmissionOut.of(receipt)
+
+
+def _submission_batches(api: APIRouter) -> None:
+    @api.post(
+        "/device/submissions/batch",
+        response_model=SubmissionBatchOut,
+        responses=problem_responses(401, 403, 422),
+    )
+    async def submit_batch(
+        body: SubmissionBatchIn,
+        request: Request,
+        response: Response,
+        engine: EngineDep,
+        now: NowDep,
+        signer: AuditSignerDep,
+        _: BearerDep,
+    ) -> SubmissionBatchOut:
+        """Several filled-in forms without photos from the worker's phone, in one request (its
+        DPoP proof): each is taken as `POST /device/submissions` takes it alone — stored
+        once, or refused on its own without holding back the others — and answered in
+        `results`, in the order sent, with the status and body it would get alone."""
+
+        def work(connection: Connection) -> list[SubmissionOutcome]:
+            principal = request_principal(connection, request, now)
+            if principal.device_id is None:
+                raise device_problem(DeviceError("device_unknown"))
+            bodies = [item.body() for item in body.submissions]
+            return record_submissions(connection, principal, bodies, now=now, signer=signer)
+
+        # In one thread with its commit, as a single submission is (see `submit`).
+        outcomes = await run_in_transaction(request, engine, work, statements_only=False)
+        catalogue, language = request.app.state.catalogue, of_page(request)
+        results = []
+        for outcome in outcomes:
+            if outcome.receipt is not None:
+                stored = SubmissionOut.of(outcome.receipt)
+                status = 200 if stored.duplicate else 201
+                results.append(SubmissionResultOut(
+                    client_id=outcome.client_id, status=status, submission=stored, problem=None
+                ))  # fmt: skip
+                continue
+            details = forms_problem(outcome.refusal()).details(catalogue, language)
+            results.append(SubmissionResultOut(
+                client_id=outcome.client_id, status=details.status, submission=None,
+                problem=details.model_dump(mode="json", exclude_none=True),
+            ))  # fmt: skip
+        response.headers.update(NO_STORE)
+        return SubmissionBatchOut(results=results)
 
 
 def _changes(api: APIRouter) -> None:
