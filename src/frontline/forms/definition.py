@@ -168,9 +168,14 @@ class FormDefinition:
             PlacedQuestion(node, repeat) for node, repeat in self.nodes() if node.kind == "question"
         ]
 
-    def bound_questions(self) -> list[Question]:
+    def bound_questions(self) -> tuple[Question, ...]:
         """The questions whose answer is a value of a golden-record field."""
-        return [p.question for p in self.questions() if p.question.bind is not None]
+        return self._bound
+
+    @cached_property
+    def _bound(self) -> tuple[Question, ...]:
+        # Found once: every submission's check asks for them.
+        return tuple(p.question for p in self.questions() if p.question.bind is not None)
 
     def choice_names(self, list_name: str) -> list[str]:
         return [choice.name for choice in self.choices.get(list_name, ())]

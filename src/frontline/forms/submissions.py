@@ -38,7 +38,22 @@ from datetime import date, datetime, timedelta, timezone
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Executable, Select, Table, bindparam, insert, select
+from sqlalchemy import (
+    Connection,
+    DateTime,
+    Executable,
+    Integer,
+    Select,
+    String,
+    Table,
+    Text,
+    bindparam,
+    cast,
+    column,
+    func,
+    insert,
+    select,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 
 from frontline.access.policy import preferred_role, resolve_subject
@@ -66,7 +81,7 @@ from frontline.scenarios import Scenario, scenario_version
 from frontline.staff.principal import Principal
 from frontline.store.base import canonical_json
 from frontline.store.golden import GoldenRecord
-from frontline.store.hot import fetch_one
+from frontline.store.hot import fetch_all, fetch_one
 from frontline.tasks import Status, TaskInfo, get_task
 
 MAX_ATTACHMENTS = 5
@@ -306,9 +321,15 @@ def _store(
     if not ready:
         return {}
     connection, principal, now = batch.connection, batch.principal, batch.now
-    inserted = connection.execute(
-        _insert_new(connection.dialect.name), [_row(principal, item, now) for item in ready]
-    ).all()
+    rows = [_row(principal, item, now) for item in ready]
+    inserted: Sequence[Any]
+    if connection.dialect.name == "postgresql":
+        # All rows as one JSON parameter: one statement text, prepared once, however many
+        # rows — a multi-row VALUES list is a new text for psycopg to parse for every batch.
+        document = canonical_json([_json_row(row) for row in rows])
+        inserted = fetch_all(connection, _insert_new_from_json(), {"rows": document})
+    else:
+        inserted = connection.execute(_insert_new(), rows).all()
     ids = {client_id: submission_id for submission_id, client_id in inserted}
     receipts: dict[int, SubmissionReceipt] = {}
     stored: list[tuple[_Ready, int]] = []
@@ -355,16 +376,60 @@ def _store(
     return receipts
 
 
+_NEW = (
+    ("client_id", String()),
+    ("staff_id", Integer()),
+    ("device_id", String()),
+    ("task_id", Integer()),
+    ("task_reference", String()),
+    ("form_version_id", Integer()),
+    ("form_id", String()),
+    ("subject_type", String()),
+    ("subject_id", String()),
+    ("answers", postgresql.JSON()),
+    ("body_digest", String()),
+    ("proposals", Integer()),
+    ("completed_at", DateTime(timezone=True)),
+    ("received_at", DateTime(timezone=True)),
+)
+"""The columns a new submission is inserted with, and their types in a JSON record."""
+
+
 @cache
-def _insert_new(dialect: str) -> Executable:
-    """Insert submissions not stored yet (one statement for a batch, built once): a client id
-    stored meanwhile is skipped, and left out of the ids returned."""
-    insert_into = postgresql.insert if dialect == "postgresql" else sqlite.insert
+def _insert_new() -> Executable:
+    """Insert submissions not stored yet (SQLite; built once): a client id stored meanwhile
+    is skipped, and left out of the ids returned."""
     return (
-        insert_into(_SUBMISSIONS)
+        sqlite.insert(_SUBMISSIONS)
         .on_conflict_do_nothing(index_elements=["staff_id", "client_id"])
         .returning(FormSubmission.id, FormSubmission.client_id)
     )
+
+
+@cache
+def _insert_new_from_json() -> Executable:
+    """`_insert_new` on PostgreSQL, the rows given as one JSON array (`rows`)."""
+    document = cast(bindparam("rows", type_=Text()), postgresql.JSON())
+    records = (
+        func.json_to_recordset(document)
+        .table_valued(*(column(name, kind) for name, kind in _NEW))
+        .render_derived(name="new", with_types=True)
+    )
+    names = [name for name, _ in _NEW]
+    return (
+        postgresql.insert(_SUBMISSIONS)
+        .from_select(names, select(*(records.c[name] for name in names)))
+        .on_conflict_do_nothing(index_elements=["staff_id", "client_id"])
+        .returning(FormSubmission.id, FormSubmission.client_id)
+    )
+
+
+def _json_row(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A row for `_insert_new_from_json`: times as ISO 8601 text with their offset."""
+    return {
+        key: value.isoformat() if isinstance(value, datetime) else value
+        for key, value in row.items()
+    }
 
 
 def _row(principal: Principal, item: _Ready, now: datetime) -> dict[str, Any]:
