@@ -5,14 +5,18 @@ server does — signature by the header's key, `typ`, `alg`, `htm`, `htu`, `iat`
 `jti` never seen before, `ath` for the access token, the key's thumbprint against the enrolled
 device and the token's binding — so a test passing against it shows that the app's proofs are
 right, not merely present. Tests read what the app sent (`check_ins`, `receipts`, `steps`,
-`commands_done`, `submission_posts`, `events`) and steer it (`commands`, `purge`, a device's
-`revoked`, `submission_errors`, `submission_refusal`).
+`commands_done`, `submission_posts`, `batch_posts`, `events`) and steer it (`commands`, `purge`,
+a device's `revoked`, `submission_errors`, `invalid`, `submission_failures`,
+`submission_refusal`).
 
 Field forms: a task's package carries the definitions of its `_forms` (from `forms`), and
 `POST /api/v1/device/submissions` stores a submission once by its client_id — a retry with
 the same content answers 200 `duplicate`, other content 409 `submission-conflict` — after
 checking it as the real service does (`frontline.forms.check_submission`, the attachments'
 digests): a submission the app sends that the server's validator refuses is a 422 here too.
+`POST /api/v1/device/submissions/batch` takes up to `MAX_BATCH` submissions without photos,
+each exactly as the single route takes it, and answers each one's status and body in
+`results`; a failure injected (`submission_failures`) fails the whole request.
 
 Like the real service, it ignores case, spaces and dashes in enrolment codes, ends the
 device's sessions when it answers a lock (the worker signs in again with the password), and
@@ -38,6 +42,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import JSONResponse, Response
 
 from frontline.forms import FormDefinition, check_submission
+from frontline.web.forms_models import MAX_BATCH
 
 PASSWORD = "冬日暖阳-visit-2026"  # noqa: S105 - the fake worker's password
 WORKER = "worker"
@@ -168,11 +173,15 @@ class FakeServer:
     submissions: dict[str, JsonDict] = field(default_factory=dict)
     """Stored submissions by client_id: the body as first received."""
     submission_posts: list[JsonDict] = field(default_factory=list)
-    """Every submission body received, retries included, in order."""
+    """Every submission body received, retries included, in order (alone or in a batch)."""
+    batch_posts: list[list[JsonDict]] = field(default_factory=list)
+    """The submissions of every batch request received, in order."""
     submission_errors: list[JsonDict] = field(default_factory=list)
     """Errors the next submission is refused with (422), besides the validator's; used once."""
+    invalid: dict[str, list[JsonDict]] = field(default_factory=dict)
+    """Errors the submission of a client_id is refused with (422), each time it is sent."""
     submission_failures: int = 0
-    """How many submissions to answer 503 (the service failing) before storing again."""
+    """How many submission requests (a batch is one) to answer 503 (the service failing)."""
     submission_refusal: str | None = None
     """A 409 problem slug (task-cancelled, form-outdated) the submissions are refused with."""
     events: list[str] = field(default_factory=list)
@@ -209,18 +218,23 @@ class FakeServer:
         return {k: v for k, v in self.tasks[reference].items() if not k.startswith("_")}
 
 
-def _problem(status: int, slug: str, detail: str, **extra: Any) -> JSONResponse:
-    return JSONResponse(
-        {"type": f"/problems/{slug}", "title": slug, "status": status, "detail": detail, **extra},
-        status_code=status,
-        media_type="application/problem+json",
-    )
-
-
 class _Refused(Exception):  # noqa: N818 - a refusal, answered as a problem
     def __init__(self, status: int, slug: str, detail: str, **extra: Any) -> None:
         super().__init__(detail)
-        self.response = _problem(status, slug, detail, **extra)
+        self.status = status
+        self.problem: JsonDict = {
+            "type": f"/problems/{slug}",
+            "title": slug,
+            "status": status,
+            "detail": detail,
+            **extra,
+        }
+
+    @property
+    def response(self) -> JSONResponse:
+        return JSONResponse(
+            self.problem, status_code=self.status, media_type="application/problem+json"
+        )
 
 
 def check_attachments(body: JsonDict) -> list[JsonDict]:
@@ -492,6 +506,58 @@ def router(server: FakeServer) -> APIRouter:
 
         return answer(work)
 
+    def receipt(client_id: str, *, duplicate: bool, proposals: int = 0) -> JsonDict:
+        return {
+            "submission_id": list(server.submissions).index(client_id) + 1,
+            "client_id": client_id,
+            "status": "accepted",
+            "duplicate": duplicate,
+            "received_at": datetime.now(UTC).isoformat(),
+            "proposals": proposals,
+        }
+
+    def take(body: JsonDict) -> tuple[int, JsonDict]:
+        """Check and store one submission: (201 or 200, its receipt); raises _Refused."""
+        client_id = str(body["client_id"])
+        stored = server.submissions.get(client_id)
+        if stored is not None:
+            if stored != body:
+                raise _Refused(409, "submission-conflict", "同一编号的提交内容不同。")
+            return 200, receipt(client_id, duplicate=True)
+        task = server.tasks.get(str(body["task"]))
+        if task is None:
+            raise _Refused(404, "task-not-found", "没有这个工单。")
+        if server.submission_refusal == "task-cancelled" or task["status"] == "cancelled":
+            raise _Refused(409, "task-cancelled", "该工单已撤销，此表单不再接收。")
+        document = server.forms.get(str(body["form_id"]))
+        outdated = server.submission_refusal == "form-outdated"
+        if outdated or document is None or document["version"] != body["form_version"]:
+            raise _Refused(409, "form-outdated", "表单版本已更新，请按新版表单填写。")
+        golden = {f["name"]: f["value"] for f in task["_fields"] if f["mask"] == "full"}
+        checked = check_submission(
+            FormDefinition.from_document(document),
+            body["answers"],
+            today=date.today(),
+            prefill=golden,
+        )
+        errors = [{"path": e.path, "code": e.code, "message": e.message_zh} for e in checked.errors]
+        errors += check_attachments(body)
+        errors += server.submission_errors + server.invalid.get(client_id, [])
+        server.submission_errors = []
+        if errors:
+            raise _Refused(
+                422, "submission-invalid", "提交的答案有误，请修改后重新提交。", errors=errors
+            )
+        server.submissions[client_id] = body
+        server.events.append(f"form {body['task']}")
+        return 201, receipt(client_id, duplicate=False, proposals=len(checked.proposals))
+
+    def failing() -> None:
+        """The service failing, when a test asks for it: the whole request is refused."""
+        if server.submission_failures:
+            server.submission_failures -= 1
+            raise _Refused(503, "unavailable", "服务暂时不可用。")
+
     @api.post("/api/v1/device/submissions")
     async def submission(request: Request) -> Response:
         body = await request.json()
@@ -499,57 +565,36 @@ def router(server: FakeServer) -> APIRouter:
         def work() -> Response:
             signed_in(request)
             server.submission_posts.append(body)
-            if server.submission_failures:
-                server.submission_failures -= 1
-                raise _Refused(503, "unavailable", "服务暂时不可用。")
-            client_id = str(body["client_id"])
-            stored = server.submissions.get(client_id)
-            if stored is not None:
-                if stored != body:
-                    raise _Refused(409, "submission-conflict", "同一编号的提交内容不同。")
-                return JSONResponse(receipt(client_id, duplicate=True), status_code=200)
-            task = server.tasks.get(str(body["task"]))
-            if task is None:
-                raise _Refused(404, "task-not-found", "没有这个工单。")
-            if server.submission_refusal == "task-cancelled" or task["status"] == "cancelled":
-                raise _Refused(409, "task-cancelled", "该工单已撤销，此表单不再接收。")
-            document = server.forms.get(str(body["form_id"]))
-            outdated = server.submission_refusal == "form-outdated"
-            if outdated or document is None or document["version"] != body["form_version"]:
-                raise _Refused(409, "form-outdated", "表单版本已更新，请按新版表单填写。")
-            golden = {f["name"]: f["value"] for f in task["_fields"] if f["mask"] == "full"}
-            checked = check_submission(
-                FormDefinition.from_document(document),
-                body["answers"],
-                today=date.today(),
-                prefill=golden,
-            )
-            errors = [
-                {"path": e.path, "code": e.code, "message": e.message_zh} for e in checked.errors
-            ]
-            errors += check_attachments(body)
-            errors += server.submission_errors
-            server.submission_errors = []
-            if errors:
-                raise _Refused(
-                    422, "submission-invalid", "提交的答案有误，请修改后重新提交。", errors=errors
-                )
-            server.submissions[client_id] = body
-            server.events.append(f"form {body['task']}")
-            return JSONResponse(
-                receipt(client_id, duplicate=False, proposals=len(checked.proposals)),
-                status_code=201,
-            )
+            failing()
+            status, stored = take(body)
+            return JSONResponse(stored, status_code=status)
 
-        def receipt(client_id: str, *, duplicate: bool, proposals: int = 0) -> JsonDict:
-            return {
-                "submission_id": list(server.submissions).index(client_id) + 1,
-                "client_id": client_id,
-                "status": "accepted",
-                "duplicate": duplicate,
-                "received_at": datetime.now(UTC).isoformat(),
-                "proposals": proposals,
-            }
+        return answer(work)
+
+    @api.post("/api/v1/device/submissions/batch")
+    async def submission_batch(request: Request) -> Response:
+        body = await request.json()
+
+        def work() -> JsonDict:
+            signed_in(request)
+            items = body.get("submissions") if isinstance(body, dict) else None
+            if not isinstance(items, list) or not 1 <= len(items) <= MAX_BATCH:
+                raise _Refused(422, "invalid-request", f"1 to {MAX_BATCH} submissions")
+            if any(item.get("attachments") for item in items):
+                raise _Refused(422, "invalid-request", "a form with photos is sent alone")
+            server.batch_posts.append(items)
+            server.submission_posts.extend(items)
+            failing()
+            results = []
+            for item in items:  # each as the single route takes it
+                result: JsonDict = {"client_id": str(item["client_id"]), "submission": None,
+                                    "problem": None}  # fmt: skip
+                try:
+                    result["status"], result["submission"] = take(item)
+                except _Refused as refused:
+                    result["status"], result["problem"] = refused.status, refused.problem
+                results.append(result)
+            return {"results": results}
 
         return answer(work)
 

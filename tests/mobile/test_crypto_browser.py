@@ -367,6 +367,17 @@ def test_server_bodies_are_read_in_one_place(page: Page) -> None:
             }, "T2"),
             submission: api.readSubmission({submission_id: 12, client_id: "c", duplicate: true,
                                             received_at: "2026-11-30T01:00:00Z"}),
+            // Matched to what was sent by client_id; one the answer leaves out: a 502.
+            results: api.readSubmissionResults({results: [
+                {client_id: "b", status: 422, submission: null,
+                 problem: {type: "/problems/submission-invalid", status: 422,
+                           errors: [{path: "phone", code: "constraint", message: "号码"}]}},
+                {client_id: "a", status: 200, problem: null,
+                 submission: {submission_id: 3, client_id: "a", duplicate: true,
+                              received_at: "2026-11-30T01:00:00Z"}},
+                {client_id: "d", status: "soon"}, {client_id: "e", status: "201"},
+            ]}, [{client_id: "a"}, {client_id: "b"}, {client_id: "c"}, {client_id: "d"},
+                {client_id: "e"}]),
             revoked: api.isRevoked({type: "/problems/device-revoked"}),
             notRevoked: api.isRevoked({type: "/problems/device-revoked-not"}),
         };
@@ -406,5 +417,22 @@ def test_server_bodies_are_read_in_one_place(page: Page) -> None:
         "duplicate": True,
         "received_at": "2026-11-30T01:00:00Z",
     }
+    a, b, c, d, e = result["results"]
+    assert a == {
+        "client_id": "a",
+        "status": 200,
+        "submission": {
+            "submission_id": "3",
+            "client_id": "a",
+            "duplicate": True,
+            "received_at": "2026-11-30T01:00:00Z",
+        },
+        "problem": None,
+    }
+    assert (b["status"], b["submission"]) == (422, None)
+    assert b["problem"]["errors"] == [{"path": "phone", "code": "constraint", "message": "号码"}]
+    assert c == {"client_id": "c", "status": 502, "submission": None, "problem": {}}
+    assert (d["status"], d["submission"]) == (502, None)  # a status that is not a number
+    assert (e["status"], e["problem"], e["submission"]["submission_id"]) == (201, None, None)
     assert result["revoked"] is True
     assert result["notRevoked"] is False

@@ -134,3 +134,44 @@ def test_a_form_filled_offline_reaches_the_service_exactly_once(
         ).one()
     assert values["phone"] == NEW_PHONE
     assert (provenance["phone"]["source"], provenance["phone"]["task"]) == ("frontline", visit)
+
+    # Forms without photos waiting together go in one request to the batch route, each answered
+    # as it would be alone: the one the service has (200, duplicate), a new one (201), and one
+    # with a wrong phone, sent back (422) with the service's errors for correction.
+    batches: list[Request] = []
+    phone.context.on(
+        "request", lambda r: batches.append(r) if r.url.endswith("/submissions/batch") else None
+    )
+    queued = page.evaluate(
+        """async (body) => {
+            const outbox = await import("/app/static/js/forms/outbox.js");
+            const kept = {raw: {}, prefilled: {}, definition: null, title: null};
+            const fresh = {...body, client_id: crypto.randomUUID()};
+            const wrong = {...body, client_id: crypto.randomUUID(),
+                           answers: {...body.answers, phone: "123"}};
+            const at = Date.now();
+            for (const [index, item] of [body, fresh, wrong].entries()) {
+                await outbox.queue(item, kept, null, at + index);
+            }
+            return [body.client_id, fresh.client_id, wrong.client_id];
+        }""",
+        body,
+    )
+    assert page.evaluate("frontline.sync()") == {"ok": True}
+    page.evaluate("frontline.settled()")
+    (request,) = batches
+    sent_together = request.post_data_json
+    assert isinstance(sent_together, dict)
+    assert [item["client_id"] for item in sent_together["submissions"]] == queued
+    left = page.evaluate(
+        """async () => {
+            const outbox = await import("/app/static/js/forms/outbox.js");
+            return Promise.all((await outbox.list()).map(async (record) => ({
+                client_id: record.client_id, state: record.state,
+                paths: (await outbox.open(record)).errors.map((error) => error.path),
+            })));
+        }"""
+    )
+    assert left == [{"client_id": queued[2], "state": "correction", "paths": ["phone"]}]
+    assert {row.client_id for row in submissions(service)} == set(queued[:2])
+    assert phone.errors == []

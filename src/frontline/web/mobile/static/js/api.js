@@ -27,6 +27,7 @@ export const PATHS = {
   start: (ref) => `/api/v1/tasks/${encodeURIComponent(ref)}/start`,
   complete: (ref) => `/api/v1/tasks/${encodeURIComponent(ref)}/complete`,
   submissions: "/api/v1/device/submissions",
+  submissionBatch: "/api/v1/device/submissions/batch",
 };
 
 const TOKENS = "tokens";
@@ -296,6 +297,18 @@ export async function postSubmission(body) {
   return readSubmission(await call("POST", PATHS.submissions, { body }));
 }
 
+/**
+ * Send finished forms without photos together (1 to 50 bodies as `postSubmission` takes them,
+ * `attachments` empty). The server takes each as it would alone; one result per body, in
+ * order: {client_id, status, submission, problem} — `submission` (as `postSubmission`
+ * resolves) for a 2xx status, else `problem`, the problem details it would get alone. Rejects
+ * as `postSubmission` does when the request as a whole fails.
+ */
+export async function postSubmissions(bodies) {
+  const answer = await call("POST", PATHS.submissionBatch, { body: { submissions: bodies } });
+  return readSubmissionResults(answer, bodies);
+}
+
 // ---- the server's bodies ------------------------------------------------------------------
 
 const REASONS = new Set([
@@ -403,6 +416,33 @@ export function readSubmission(body) {
     duplicate: Boolean(body?.duplicate),
     received_at: body?.received_at ?? null,
   };
+}
+
+/**
+ * A batch's results, one per body sent, matched by client_id. A body the answer says nothing
+ * about (or nothing readable) gets a 502: the server failed on it, so it is tried again later
+ * rather than taken as stored or refused.
+ */
+export function readSubmissionResults(body, sent) {
+  const results = new Map();
+  for (const item of Array.isArray(body?.results) ? body.results : []) {
+    const clientId = item && typeof item === "object" ? String(item.client_id ?? "") : "";
+    if (clientId && !results.has(clientId)) results.set(clientId, item);
+  }
+  return sent.map((submission) => {
+    const clientId = String(submission.client_id);
+    const item = results.get(clientId);
+    const given = Number(item?.status);
+    const status = Number.isInteger(given) && given >= 100 && given < 600 ? given : 502;
+    const ok = status >= 200 && status < 300;
+    const problem = item?.problem && typeof item.problem === "object" ? item.problem : {};
+    return {
+      client_id: clientId,
+      status,
+      submission: ok ? readSubmission(item.submission) : null,
+      problem: ok ? null : problem,
+    };
+  });
 }
 
 /** The task list: a list, or a page with `items` (or `tasks`). */

@@ -12,6 +12,10 @@
 // it out of the outbox; a server error (5xx, 429) leaves it for later, waiting longer each
 // time; 422 marks it for correction with the server's per-field errors; another refusal (409
 // task-cancelled, form-outdated …) keeps it with the server's message. Never dropped unseen.
+// Consecutive forms without photos go together, up to SUBMISSION_BATCH in one request (one
+// proof, one round trip, where a backlog after a day offline would take one each); the
+// server answers each as it would alone, and each answer is applied as a lone one's is. A
+// form with photos still goes alone: a batch carries none.
 //
 // Events on `events`: "changed" (data on the phone changed: re-render), "locked" (by the
 // administrator: the worker signs in again with the password), "wiped" (detail: the message
@@ -30,6 +34,8 @@ import * as vault from "./vault.js";
 export const events = new EventTarget();
 export const APP_VERSION =
   globalThis.document?.querySelector('meta[name="frontline-version"]')?.content || "dev";
+/** The most finished forms sent in one request (the server takes up to 50). */
+export const SUBMISSION_BATCH = 20;
 const HELD = new Set(["assigned", "in_progress"]);
 const TARGET = { start: "in_progress", complete: "done" };
 let running = null;
@@ -232,7 +238,8 @@ export async function sendReceipts() {
 /**
  * Send the queued task steps and the finished forms whose time has come, in the order they
  * were made (a form filled in between "start" and "complete" goes between them); the steps
- * the server refused.
+ * the server refused. Forms without photos wait in `batch` to go together, and go before
+ * anything that must follow them: a form with photos, a step, the end of the queue.
  */
 export async function flushOutbox() {
   const refused = [];
@@ -240,12 +247,28 @@ export async function flushOutbox() {
   const forms = (await outbox.due(clock.now())).map((record) => ({ at: record.queued_at, record }));
   const queue = [...steps, ...forms].sort((a, b) => (a.at || 0) - (b.at || 0));
   let serverFailing = false;
+  let batch = [];
+  // Forms join the batch only while the server is not failing: it is sent without asking.
+  const sendBatch = async () => {
+    if (batch.length) serverFailing = await sendForms(batch);
+    batch = [];
+  };
   for (const { step, record } of queue) {
     if (record) {
       // The server failing on one form: the others wait for the next round.
-      if (!serverFailing) serverFailing = await sendForm(record);
+      if (serverFailing) continue;
+      const body = await payload(record);
+      if (!body) continue;
+      if (body.attachments.length) {
+        await sendBatch(); // the forms made before it go first
+        if (!serverFailing) serverFailing = await sendForm(record, body);
+      } else {
+        batch.push({ record, body });
+        if (batch.length >= SUBMISSION_BATCH) await sendBatch();
+      }
       continue;
     }
+    await sendBatch(); // a step after forms follows them
     try {
       const task =
         step.kind === "start"
@@ -267,40 +290,87 @@ export async function flushOutbox() {
       refused.push({ step, detail: error.message });
     }
   }
+  await sendBatch();
   return refused;
 }
 
-/** Send one finished form; whether the server is failing (the form waits, backing off). */
-async function sendForm(record) {
-  let body;
+/** What to send for a finished form, or null when it cannot be read back (then marked). */
+async function payload(record) {
   try {
-    body = await outbox.payload(record);
+    return await outbox.payload(record);
   } catch (error) {
     // Cannot be read back (a photo gone): kept, and shown, rather than retried for ever.
     await outbox.refused(record, t("form.unreadable", { detail: error?.message }), "unreadable");
     emit("changed");
+    return null;
+  }
+}
+
+/** Send one finished form alone; whether the server is failing (the form waits, backing off). */
+async function sendForm(record, body) {
+  let answer;
+  try {
+    answer = { submission: await api.postSubmission(body) };
+  } catch (error) {
+    answer = { error };
+  }
+  return settle(record, answer);
+}
+
+/**
+ * Send finished forms without photos ([{record, body}], oldest first) together; a lone one
+ * goes alone, as it always has (the same answer, without the batch's wrapping). Whether the
+ * server is failing (on the request, or on one of them).
+ */
+async function sendForms(items) {
+  if (items.length === 1) return sendForm(items[0].record, items[0].body);
+  let answers;
+  try {
+    const results = await api.postSubmissions(items.map((item) => item.body));
+    answers = results.map((result) =>
+      result.submission
+        ? { submission: result.submission }
+        : { error: new api.ApiError(result.status, result.problem) },
+    );
+  } catch (error) {
+    // The request as a whole failed: each form as if it had failed alone (a server error backs
+    // them all off; the network gone or the device revoked ends the round at the first).
+    answers = items.map(() => ({ error }));
+  }
+  let failing = false;
+  for (const [index, { record }] of items.entries()) {
+    if (await settle(record, answers[index])) failing = true;
+  }
+  return failing;
+}
+
+/**
+ * Apply the server's answer for one form, sent alone or in a batch — {submission} when it
+ * has it, else {error} — to the outbox; whether the server is failing (the form waits,
+ * backing off).
+ */
+async function settle(record, { submission, error }) {
+  if (!error) {
+    await outbox.accepted(record, submission);
+    emit("changed");
     return false;
   }
-  try {
-    await outbox.accepted(record, await api.postSubmission(body));
-  } catch (error) {
-    if (!(error instanceof api.ApiError) || error.revoked) throw error;
-    // A 404 or 405 without a problem type is a service without the route yet: try later.
-    const routeMissing = [404, 405].includes(error.status) && !error.type;
-    if (error.transient || routeMissing) {
-      await outbox.backOff(record, clock.now());
-      return true;
-    }
-    if (error.status === 422) {
-      const errors = Array.isArray(error.problem.errors) ? error.problem.errors : [];
-      await outbox.needsCorrection(record, errors, error.message);
-      emit("notice", t("form.needs_correction_notice", { reference: record.task_ref }));
-      emit("correction", { task_ref: record.task_ref, form_id: record.form_id });
-    } else {
-      await outbox.refused(record, error.message, error.type);
-      const detail = error.message;
-      emit("notice", t("form.refused_notice", { reference: record.task_ref, detail }));
-    }
+  if (!(error instanceof api.ApiError) || error.revoked) throw error;
+  // A 404 or 405 without a problem type is a service without the route yet: try later.
+  const routeMissing = [404, 405].includes(error.status) && !error.type;
+  if (error.transient || routeMissing) {
+    await outbox.backOff(record, clock.now());
+    return true;
+  }
+  if (error.status === 422) {
+    const errors = Array.isArray(error.problem.errors) ? error.problem.errors : [];
+    await outbox.needsCorrection(record, errors, error.message);
+    emit("notice", t("form.needs_correction_notice", { reference: record.task_ref }));
+    emit("correction", { task_ref: record.task_ref, form_id: record.form_id });
+  } else {
+    await outbox.refused(record, error.message, error.type);
+    const detail = error.message;
+    emit("notice", t("form.refused_notice", { reference: record.task_ref, detail }));
   }
   emit("changed");
   return false;
