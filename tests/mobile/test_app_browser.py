@@ -218,7 +218,8 @@ def test_it_keeps_working_with_the_network_off(
     page.click("#start")
     until(page, lambda: "已保存，将在联网后提交" in page.inner_text("#notice"), "the queued notice")
     assert counts(page)["outbox"] == 1
-    assert "办理中" in page.inner_text("dl.facts")
+    # The notice may show before the task's screen is drawn again with its new status.
+    until(page, lambda: "办理中" in page.inner_text("dl.facts"), "the task shown in progress")
     shoot(page, shots / "app-offline-zh.png")
     assert fake.steps == []
 
