@@ -10,10 +10,8 @@ sent again later, each is stored once.
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
-from playwright.sync_api import BrowserContext, Page, Route
+from playwright.sync_api import BrowserContext, Page
 
 from tests.mobile.fake_api import FakeServer
 from tests.mobile.helpers import counts, screen, until
@@ -24,6 +22,7 @@ from tests.mobile.test_forms_browser import (
     fake,
     fill_valid,
     kinds_form,
+    lose_first_answer,
     open_form,
     png,
     quiet,
@@ -175,20 +174,6 @@ def test_a_long_backlog_goes_in_batches_of_at_most_submission_batch(
     assert errors == []
 
 
-def lose_first_batch_answer(lost: list[int]) -> Any:
-    """A route handler: the first batch the server answers 200, the app never hears about."""
-
-    def handle(route: Route) -> None:
-        answer = route.fetch()
-        if answer.status == 200 and not lost:
-            lost.append(answer.status)
-            route.abort("connectionreset")
-        else:
-            route.fulfill(response=answer)
-
-    return handle
-
-
 def due_now(page: Page) -> None:
     """As if the outbox's back-off had run out."""
     page.evaluate(
@@ -227,7 +212,7 @@ def test_a_failing_batch_backs_off_every_form_and_each_is_stored_once_later(
 
     # Tried again: stored, but the answer is lost on the way; the forms stay in the outbox.
     lost: list[int] = []
-    page.route("**/api/v1/device/submissions/batch", lose_first_batch_answer(lost))
+    page.route("**/api/v1/device/submissions/batch", lose_first_answer(lost, status=200))
     due_now(page)
     page.evaluate("frontline.sync()")
     until(page, lambda: lost == [200], "the lost answer")

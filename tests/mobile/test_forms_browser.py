@@ -392,12 +392,13 @@ def test_a_visit_is_recorded_offline_and_stored_once_when_online(
     assert errors == []
 
 
-def lose_first_answer(lost: list[int]) -> Any:
-    """A route handler: the first submission the server stores, the app never hears about."""
+def lose_first_answer(lost: list[int], status: int = 201) -> Any:
+    """A route handler: the first answer with `status` (a submission stored; 200 for a batch),
+    the app never hears about."""
 
     def handle(route: Route) -> None:
         answer = route.fetch()
-        if answer.status == 201 and not lost:
+        if answer.status == status and not lost:
             lost.append(answer.status)
             route.abort("connectionreset")
         else:

@@ -5,6 +5,7 @@ See docs/forms.md."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Literal, TypeVar
 
 from fastapi import APIRouter, Depends, File, Path, Query, Request, Response, UploadFile
@@ -221,9 +222,7 @@ def _submissions(api: APIRouter) -> None:
         that differ from the record become change requests for review."""
 
         def work(connection: Connection) -> SubmissionReceipt:
-            principal = request_principal(connection, request, now)
-            if principal.device_id is None:
-                raise device_problem(DeviceError("device_unknown"))
+            principal = _phone(connection, request, now)
             return refusing(
                 lambda: record_submission(
                     connection, principal, body.body(), now=now, signer=signer
@@ -238,6 +237,14 @@ def _submissions(api: APIRouter) -> None:
             response.status_code = 200
         response.headers.update(NO_STORE)
         return SubmissionOut.of(receipt)
+
+
+def _phone(connection: Connection, request: Request, now: datetime) -> Principal:
+    """The worker signed in on the enrolled phone that made this request."""
+    principal = request_principal(connection, request, now)
+    if principal.device_id is None:
+        raise device_problem(DeviceError("device_unknown"))
+    return principal
 
 
 def _submission_batches(api: APIRouter) -> None:
@@ -261,9 +268,7 @@ def _submission_batches(api: APIRouter) -> None:
         `results`, in the order sent, with the status and body it would get alone."""
 
         def work(connection: Connection) -> list[SubmissionOutcome]:
-            principal = request_principal(connection, request, now)
-            if principal.device_id is None:
-                raise device_problem(DeviceError("device_unknown"))
+            principal = _phone(connection, request, now)
             bodies = [item.body() for item in body.submissions]
             return record_submissions(connection, principal, bodies, now=now, signer=signer)
 
