@@ -47,7 +47,7 @@ from frontline.web.forms_models import MAX_BATCH
 from serve import DEFAULT_DATABASE, free_port, seed, start_server, wait_until_up
 from sync import Device, enrol_fleet, percentile, prepare_fleet, proof
 
-BATCH = 20
+BATCH = 50
 """Records per request when the app syncs its outbox (`SUBMISSION_BATCH` in its sync.js)."""
 MAX_TRANSPORT_ERRORS = 20
 """A phone gives up (and the run fails) after this many failed connections."""

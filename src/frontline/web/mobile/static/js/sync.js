@@ -34,8 +34,8 @@ import * as vault from "./vault.js";
 export const events = new EventTarget();
 export const APP_VERSION =
   globalThis.document?.querySelector('meta[name="frontline-version"]')?.content || "dev";
-/** The most finished forms sent in one request (the server takes up to 50). */
-export const SUBMISSION_BATCH = 20;
+/** The most finished forms sent in one request: as many as the server takes (its MAX_BATCH). */
+export const SUBMISSION_BATCH = 50;
 const HELD = new Set(["assigned", "in_progress"]);
 const TARGET = { start: "in_progress", complete: "done" };
 let running = null;
