@@ -2,6 +2,7 @@
 
     receipt = record_submission(connection, principal, body, now=now, signer=signer)
     receipt.duplicate        # True: this client id was stored before; nothing stored now
+    outcomes = record_submissions(connection, principal, bodies, now=now)   # a phone's batch
 
 A phone queues submissions offline and sends each until it hears an answer, so the same one
 may arrive twice, at once, or after the task it belongs to was completed. Each carries the
@@ -253,7 +254,7 @@ class _Batch:
         self.now = now
         self._found: dict[tuple[str, object], Any] = {}
 
-    def _once(self, kind: str, key: object, find: Any) -> Any:
+    def _once(self, kind: str, key: object, find: Callable[[], Any]) -> Any:
         if (kind, key) not in self._found:
             self._found[kind, key] = find()
         return self._found[kind, key]
