@@ -9,21 +9,23 @@ visits in its grid and an enrolled, signed-in device (its own P-256 key); each d
 its tasks' packages (with the visit form) — all before the clock starts. The app runs on
 uvicorn in a process of its own (``--workers`` processes), as `frontline serve` runs it.
 
-The sync: every device sends its share of ``--submissions`` completed visit records, one
-after the other, each ``POST /api/v1/device/submissions`` with a fresh DPoP proof and a new
-client id; the records are what a worker enters (the pre-filled phone and address confirmed,
-every tenth with a corrected phone, which the server turns into a change request). A share
-of ``--retries`` of them is sent a second time with the same client id, as a phone does whose
-first answer was lost: the server must answer it as a duplicate and store nothing new.
+The sync: every device sends its share of ``--submissions`` completed visit records as the app
+syncs its outbox — ``--batch`` records a request (default 50, the app's ``SUBMISSION_BATCH``)
+to ``POST /api/v1/device/submissions/batch``, one request after the other, each with a fresh
+DPoP proof; ``--batch 1`` sends each alone to ``POST /api/v1/device/submissions``. Every record
+has a new client id and is what a worker enters (the pre-filled phone and address confirmed,
+every tenth with a corrected phone, which the server turns into a change request). A share of
+``--retries`` of the requests is sent a second time with the same records, as a phone does
+whose answer was lost: the server must answer them as duplicates and store nothing new.
 
 Reported: ``per_second`` (first-time submissions stored per second, from the first send to the
-last answer), ``p50_ms``/``p99_ms`` of every POST answered (first sends and retries; a
-connection that fails is tried again with the same record, as a phone does, and counted in
-``errors``), ``lost`` (client
-ids the server acknowledged that are not stored), ``duplicated`` (stored rows beyond one per
-client id, read from the database), the retries answered as duplicates, and errors by status.
-Prints one JSON object. The fleet runs in this process (asyncio, one connection per device),
-on the same machine as the server and the database, and takes CPU the server could use.
+last answer), ``requests``, ``p50_ms``/``p99_ms`` of every request answered (first sends and
+retries; a connection that fails is tried again with the same records, as a phone does, and
+counted in ``errors``), ``lost`` (client ids the server acknowledged that are not stored),
+``duplicated`` (stored rows beyond one per client id, read from the database), the resent
+records answered as duplicates, and errors by status. Prints one JSON object. The fleet runs
+in this process (asyncio, one connection per device), on the same machine as the server and
+the database, and takes CPU the server could use.
 """
 
 from __future__ import annotations

@@ -66,16 +66,24 @@ def batches(fake: FakeServer) -> list[list[str]]:
     return [[body["client_id"] for body in batch] for batch in fake.batch_posts]
 
 
+def visits_queued_offline(
+    context: BrowserContext, base: str, errors: list[str], count: int = 3
+) -> tuple[Page, list[str]]:
+    """A signed-in phone gone offline with `count` visit records of the task in its outbox;
+    their client ids, oldest first."""
+    page = ready_phone(context, base, errors)
+    context.set_offline(True)
+    page.click(f"[data-reference={TASK}]")
+    for _ in range(count):
+        submit_visit(page)
+    return page, queued_ids(page)
+
+
 def test_forms_finished_offline_go_together_and_one_sent_back_opens_again(
     context: BrowserContext, base: str, fake: FakeServer
 ) -> None:
     errors: list[str] = []
-    page = ready_phone(context, base, errors)
-    context.set_offline(True)
-    page.click(f"[data-reference={TASK}]")
-    for _ in range(3):
-        submit_visit(page)
-    first, middle, last = queued_ids(page)
+    page, (first, middle, last) = visits_queued_offline(context, base, errors)
     fake.invalid[middle] = SENT_BACK
 
     # Online: one request carries the three, in the order they were made; the server
@@ -191,12 +199,7 @@ def test_a_failing_batch_backs_off_every_form_and_each_is_stored_once_later(
     quiet: BrowserContext, base: str, fake: FakeServer
 ) -> None:
     errors: list[str] = []
-    page = ready_phone(quiet, base, errors)
-    quiet.set_offline(True)
-    page.click(f"[data-reference={TASK}]")
-    for _ in range(3):
-        submit_visit(page)
-    sent = queued_ids(page)
+    page, sent = visits_queued_offline(quiet, base, errors)
 
     # The service failing on the batch: every form in it waits, backing off.
     fake.submission_failures = 1
