@@ -2,6 +2,7 @@
 
     python benchmarks/sync.py --devices 200 --json
     python benchmarks/sync.py --devices 50 --tasks 10 --window 10 --persons 5000
+    python benchmarks/sync.py --devices 200 --batch 1 --json     # one request per package
 
 Sets up the demo's store (``--persons`` persons, grids, scenarios, staff) in a fresh
 PostgreSQL schema, then ``--devices`` grid workers, each placed in a grid with ``--tasks``
@@ -11,9 +12,13 @@ its own (``--workers`` processes), as `frontline serve` runs it.
 
 The burst: every device starts at a random moment within ``--window`` seconds and, one call
 after the other, each with a fresh DPoP proof signed by its key, checks in, lists its tasks
-and fetches the package of each. Reported: the p50/p99 latency of check-ins and of package
-fetches (from the moment the device sent the call), the time from the first device's start to
-the last device's last package (``fleet_seconds``), and errors by status.
+and fetches their packages as the app does: up to ``--batch`` tasks' packages in one request
+(``POST /api/v1/device/packages``; ``--batch 1`` asks ``POST
+/api/v1/device/tasks/{task}/package`` once per task instead). Reported: the p50/p99 latency of
+check-ins and of package requests (from the moment the device sent the call; a request carries
+a batch of packages), the packages issued, the time from the first device's start to the last
+device's last package (``fleet_seconds``), and errors by status (a task refused inside a batch
+counts under its own status).
 
 With ``--browser``, ``offline_open_ms`` is the median time to open a task in the real browser
 with the network off, from ``benchmarks/offline_open.py`` run after the burst (its own store
@@ -59,6 +64,8 @@ class Device:
     access: str = ""
     checkins: list[float] = field(default_factory=list)
     packages: list[float] = field(default_factory=list)
+    """The latency of each package request (one task's, or a batch's)."""
+    issued: int = 0
     errors: dict[str, int] = field(default_factory=dict)
     finished: float = 0.0
 
@@ -148,7 +155,12 @@ def enrol_fleet(base: str, admin_password: str, fleet: list[tuple[str, int]]) ->
 
 
 async def run_device(
-    client: httpx.AsyncClient, base: str, device: Device, start: float, loop_start: float
+    client: httpx.AsyncClient,
+    base: str,
+    device: Device,
+    start: float,
+    loop_start: float,
+    batch: int,
 ) -> None:
     await asyncio.sleep(max(0.0, loop_start + start - time.perf_counter()))
 
@@ -172,10 +184,23 @@ async def run_device(
     references = (
         [t["reference"] for t in listed.json().get("items", [])] if listed.is_success else []
     )
-    for reference in references:
-        answer, took = await call("POST", f"/api/v1/device/tasks/{reference}/package")
+    if batch == 1:
+        for reference in references:
+            answer, took = await call("POST", f"/api/v1/device/tasks/{reference}/package")
+            device.packages.append(took)
+            device.issued += answer.status_code == 201
+            _count(device, answer)
+    for start in range(0, len(references) if batch > 1 else 0, batch):
+        chunk = references[start : start + batch]
+        answer, took = await call("POST", "/api/v1/device/packages", {"tasks": chunk})
         device.packages.append(took)
         _count(device, answer)
+        if answer.is_success:
+            for result in answer.json()["results"]:
+                device.issued += result["status"] == 201
+                if result["status"] != 201:
+                    key = str(result["status"])
+                    device.errors[key] = device.errors.get(key, 0) + 1
     device.finished = time.perf_counter()
 
 
@@ -185,7 +210,7 @@ def _count(device: Device, answer: httpx.Response) -> None:
         device.errors[key] = device.errors.get(key, 0) + 1
 
 
-async def burst(base: str, devices: list[Device], window: float) -> float:
+async def burst(base: str, devices: list[Device], window: float, batch: int) -> float:
     # A kept-alive connection is dropped by the client before uvicorn's 5 s idle limit
     # closes it: with both at 5 s, a request can go out on a connection the server is just
     # closing, and fail as a ReadError that no server fault caused.
@@ -197,7 +222,7 @@ async def burst(base: str, devices: list[Device], window: float) -> float:
         loop_start = time.perf_counter()
         await asyncio.gather(
             *(
-                run_device(client, base, d, s, loop_start)
+                run_device(client, base, d, s, loop_start, batch)
                 for d, s in zip(devices, starts, strict=True)
             )
         )
@@ -230,6 +255,12 @@ def main() -> None:
     parser.add_argument("--database", default=DEFAULT_DATABASE, help="a PostgreSQL URL")
     parser.add_argument("--workers", type=int, default=1, help="server worker processes")
     parser.add_argument(
+        "--batch",
+        type=int,
+        default=50,
+        help="packages per request, as the app fetches them (1: one request per task)",
+    )
+    parser.add_argument(
         "--browser", action="store_true", help="also time opening a task offline in Chromium"
     )
     parser.add_argument("--json", action="store_true", help="print only the JSON object")
@@ -251,7 +282,7 @@ def main() -> None:
             wait_until_up(base, server)
             devices = enrol_fleet(base, passwords["admin"], fleet)
             console.print(f"burst: {len(devices)} devices within {args.window:g} s …")
-            fleet_seconds = asyncio.run(burst(base, devices, args.window))
+            fleet_seconds = asyncio.run(burst(base, devices, args.window, args.batch))
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -270,7 +301,9 @@ def main() -> None:
         "workers": args.workers,
         "window_seconds": args.window,
         "checkins": len(checkins),
-        "packages": len(packages),
+        "batch": args.batch,
+        "package_requests": len(packages),
+        "packages": sum(d.issued for d in devices),
         "checkin_p50_ms": percentile(checkins, 0.5),
         "checkin_p99_ms": percentile(checkins, 0.99),
         "package_p50_ms": percentile(packages, 0.5),

@@ -4,10 +4,15 @@ It keeps everything in memory and checks every DPoP proof the way the contract s
 server does — signature by the header's key, `typ`, `alg`, `htm`, `htu`, `iat` within 60 s, a
 `jti` never seen before, `ath` for the access token, the key's thumbprint against the enrolled
 device and the token's binding — so a test passing against it shows that the app's proofs are
-right, not merely present. Tests read what the app sent (`check_ins`, `receipts`, `steps`,
-`commands_done`, `submission_posts`, `batch_posts`, `events`) and steer it (`commands`, `purge`,
-a device's `revoked`, `submission_errors`, `invalid`, `submission_failures`,
-`submission_refusal`).
+right, not merely present. Tests read what the app sent (`check_ins`, `package_requests`,
+`receipts`, `steps`, `commands_done`, `submission_posts`, `batch_posts`, `events`) and steer it
+(`commands`, `purge`, a device's `revoked`, `submission_errors`, `invalid`,
+`submission_failures`, `submission_refusal`).
+
+Packages: `POST /api/v1/device/tasks/{task}/package` issues one task's package (refused 403
+`task-not-open` unless the task is assigned or in progress); `POST /api/v1/device/packages`
+takes 1 to `MAX_PACKAGES` tasks, each once, and answers each one's status and package (or
+problem) in `results`, exactly as the single route would answer it alone.
 
 Field forms: a task's package carries the definitions of its `_forms` (from `forms`), and
 `POST /api/v1/device/submissions` stores a submission once by its client_id — a retry with
@@ -41,6 +46,7 @@ from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 from fastapi import APIRouter, Request
 from starlette.responses import JSONResponse, Response
 
+from frontline.devices.packages import MAX_PACKAGES
 from frontline.forms import FormDefinition, check_submission
 from frontline.web.forms_models import MAX_BATCH
 
@@ -161,6 +167,8 @@ class FakeServer:
     )
     tasks: dict[str, JsonDict] = field(default_factory=dict)
     packages: dict[str, JsonDict] = field(default_factory=dict)
+    package_requests: list[tuple[str, list[str]]] = field(default_factory=list)
+    """Every package request received, in order: its path and the tasks it asked for."""
     commands: list[JsonDict] = field(default_factory=list)
     purge: list[JsonDict] = field(default_factory=list)
     check_ins: list[JsonDict] = field(default_factory=list)
@@ -438,36 +446,71 @@ def router(server: FakeServer) -> APIRouter:
 
         return answer(work)
 
+    def package_of(reference: str) -> JsonDict:
+        """Issue one task's package (the body of a 201); raises _Refused."""
+        task = server.tasks.get(reference)
+        if task is None or task["status"] not in {"assigned", "in_progress"}:
+            raise _Refused(403, "task-not-open", "not open")
+        server.issued += 1
+        body = {
+            "package_id": f"PK{server.issued:06d}",
+            "task_reference": reference,
+            "task_status": task["status"],
+            "issued_at": datetime.now(UTC).isoformat(),
+            "expires_at": (datetime.now(UTC) + server.package_ttl).isoformat(),
+            "read": {
+                "subject": {"type": "person", "id": "P000000001"},
+                "purpose_kind": "task",
+                "purpose_ref": reference,
+                "scenario": {
+                    "key": task["scenario_key"],
+                    "version": 1,
+                    "name": task["scenario_name"],
+                    "name_en": task["scenario_name_en"],
+                },
+                "fields": task["_fields"],
+            },
+            "forms": [server.forms[form_id] for form_id in task["_forms"]],
+        }
+        server.packages[body["package_id"]] = body
+        return body
+
     @api.post("/api/v1/device/tasks/{reference}/package")
     def package(request: Request, reference: str) -> Response:
+        def work() -> Response:
+            signed_in(request)
+            server.package_requests.append((request.url.path, [reference]))
+            return JSONResponse(
+                package_of(reference), status_code=201, headers={"Cache-Control": "no-store"}
+            )
+
+        return answer(work)
+
+    @api.post("/api/v1/device/packages")
+    async def packages(request: Request) -> Response:
+        body = await request.json()
+
         def work() -> JsonDict:
             signed_in(request)
-            task = server.tasks.get(reference)
-            if task is None or task["status"] not in {"assigned", "in_progress"}:
-                raise _Refused(403, "task-not-open", "not open")
-            server.issued += 1
-            body = {
-                "package_id": f"PK{server.issued:06d}",
-                "task_reference": reference,
-                "task_status": task["status"],
-                "issued_at": datetime.now(UTC).isoformat(),
-                "expires_at": (datetime.now(UTC) + server.package_ttl).isoformat(),
-                "read": {
-                    "subject": {"type": "person", "id": "P000000001"},
-                    "purpose_kind": "task",
-                    "purpose_ref": reference,
-                    "scenario": {
-                        "key": task["scenario_key"],
-                        "version": 1,
-                        "name": task["scenario_name"],
-                        "name_en": task["scenario_name_en"],
-                    },
-                    "fields": task["_fields"],
-                },
-                "forms": [server.forms[form_id] for form_id in task["_forms"]],
-            }
-            server.packages[body["package_id"]] = body
-            return body
+            tasks = body.get("tasks") if isinstance(body, dict) else None
+            if (
+                not isinstance(tasks, list)
+                or not 1 <= len(tasks) <= MAX_PACKAGES
+                or not all(isinstance(task, str) for task in tasks)
+                or len(set(tasks)) != len(tasks)
+            ):
+                raise _Refused(422, "invalid-request", f"1 to {MAX_PACKAGES} tasks, each once")
+            server.package_requests.append((request.url.path, list(tasks)))
+            results = []
+            for reference in tasks:  # each as the single route answers it
+                result: JsonDict = {"task": reference, "status": 201, "package": None,
+                                    "problem": None}  # fmt: skip
+                try:
+                    result["package"] = package_of(reference)
+                except _Refused as refused:
+                    result["status"], result["problem"] = refused.status, refused.problem
+                results.append(result)
+            return {"results": results}
 
         return answer(work)
 

@@ -571,6 +571,10 @@ MATRIX: dict[tuple[str, str], tuple[Call, Rule | None]] = {
         api("POST", "/api/v1/device/tasks/{task}/package"),
         NOBODY,
     ),
+    ("POST", "/api/v1/device/packages"): (
+        api("POST", "/api/v1/device/packages", tasks=lambda w, s: [w.tasks[s]]),
+        NOBODY,
+    ),
     ("POST", "/api/v1/device/receipts"): (
         api("POST", "/api/v1/device/receipts", receipts=[]),
         NOBODY,

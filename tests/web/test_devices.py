@@ -22,7 +22,7 @@ from frontline.devices.proofs import token_hash
 from frontline.staff.accounts import create_staff, find_staff
 from frontline.staff.roles import Role
 from frontline.store import write_transaction
-from frontline.tasks import assign_task, create_task
+from frontline.tasks import assign_task, cancel_task, create_task
 from frontline.web import create_app
 from tests.access.world import build_world
 from tests.web.client import Client
@@ -370,3 +370,86 @@ def test_a_check_in_forgets_the_devices_own_proofs_too_old_to_be_replayed(
     mine, theirs = phone.key.thumbprint(), other.key.thumbprint()
     assert all(when > clock.now - timedelta(minutes=2) for key, when in kept if key == mine)
     assert len([key for key, _ in kept if key == theirs]) == 3  # enrol, sign-in, check-in
+
+
+def task_of(engine: Engine, assignee: int, subject: str, scenario: str, clock: Clock) -> str:
+    with write_transaction(engine) as connection:
+        task_id = create_task(
+            connection, None, scenario=scenario, subject_id=subject,
+            due_on=date(2026, 3, 31), now=clock.now,
+        )  # fmt: skip
+        assign_task(connection, None, task_id, assignee, now=clock.now)
+    return f"T{task_id:08d}"
+
+
+def test_a_phone_fetches_several_packages_in_one_request_each_as_if_alone(
+    engine: Engine, api: Client, clock: Clock
+) -> None:
+    phone, device_id = enrolled(api, clock)
+    phone.sign_in()
+    worker, other = staff_id(api, "worker"), staff_id(api, "worker2")
+    # One open task per scenario and subject (the world has one person in the workers'
+    # grid): the cancelled ones first.
+    theirs = task_of(engine, other, "P000000001", "elderly_home_visit", clock)
+    cancelled = task_of(engine, worker, "P000000001", "subsidy_recheck", clock)
+    with write_transaction(engine) as connection:
+        for reference in (theirs, cancelled):
+            cancel_task(connection, None, reference, reason="撤销", now=clock.now)
+    done = task_of(engine, worker, "P000000001", "elderly_home_visit", clock)
+    with write_transaction(engine) as connection:
+        cancel_task(connection, None, done, reason="重复", now=clock.now)
+    visit = task_of(engine, worker, "P000000001", "elderly_home_visit", clock)
+    recheck = task_of(engine, worker, "P000000001", "subsidy_recheck", clock)
+    asked = [visit, "T99999999", theirs, cancelled, done, recheck, str(int(visit[1:]))]
+    answer = phone.call("POST", "/api/v1/device/packages", {"tasks": asked})
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["cache-control"] == "no-store"
+    results = answer.json()["results"]
+    assert [(r["task"], r["status"]) for r in results] == list(
+        zip(asked, [201, 404, 404, 403, 403, 201, 201], strict=True)
+    )
+    for result in results:
+        assert (result["package"] is None) == (result["status"] != 201)
+        assert (result["problem"] is None) == (result["status"] == 201)
+    # Each refusal is the problem the task would get alone.
+    for result in results[1:5]:
+        alone = phone.call("POST", f"/api/v1/device/tasks/{result['task']}/package")
+        assert (alone.status_code, alone.json()["type"]) == (
+            result["status"], result["problem"]["type"]
+        )  # fmt: skip
+    first, second, again = (results[n]["package"] for n in (0, 5, 6))
+    assert again == first  # the same task, by id and by reference: one package
+    assert first["task_reference"] == visit and second["task_reference"] == recheck
+    assert {f["name"]: f["value"] for f in first["read"]["fields"]}["id_number"] == (
+        "110105********0016"
+    )
+    assert [form["form_id"] for form in first["forms"]] == [
+        form["form_id"]
+        for form in phone.call("POST", f"/api/v1/device/tasks/{visit}/package").json()["forms"]
+    ]
+    with engine.connect() as connection:
+        events = connection.execute(
+            select(AuditEvent.action, AuditEvent.device_id, AuditEvent.purpose_ref)
+            .where(AuditEvent.seq.in_([first["read"]["audit_seq"], second["read"]["audit_seq"]]))
+            .order_by(AuditEvent.seq)
+        ).all()
+    assert [tuple(e) for e in events] == [("read", device_id, visit), ("read", device_id, recheck)]
+    auditor = bearer(sign_in(api, "auditor"))
+    held = api.get("/api/v1/devices/inventory", headers=auditor).json()["items"]
+    # The single fetch of `visit` above replaced the batch's package of it.
+    assert sorted(h["task_reference"] for h in held) == [visit, recheck]
+    assert first["package_id"] not in {h["package_id"] for h in held}
+
+
+@pytest.mark.parametrize(
+    "tasks",
+    [[], ["T00000001", "T00000001"], ["x"], [f"T{n:08d}" for n in range(1, 52)]],
+    ids=["none", "twice", "malformed", "too-many"],
+)
+def test_a_batch_of_packages_is_refused_whole_when_malformed(
+    api: Client, clock: Clock, tasks: list[str]
+) -> None:
+    phone, _ = enrolled(api, clock)
+    phone.sign_in()
+    answer = phone.call("POST", "/api/v1/device/packages", {"tasks": tasks})
+    assert answer.status_code == 422, answer.text

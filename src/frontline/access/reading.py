@@ -10,7 +10,7 @@ caller commits the refusal's event before answering.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -70,42 +70,87 @@ def read_subject(
     writer: AuditWriter | None = None,
 ) -> SubjectRecord:
     """`subject`'s data for `purpose`, minimised and masked; `AccessRefused` otherwise."""
-    decision = decide(connection, principal, purpose, subject, now=now)
-    if not decision.allowed or decision.scenario is None or decision.role is None:
-        raise refuse(connection, principal, decision, now=now, signer=signer, writer=writer)
-    found = fetch_one(connection, _golden(), {"entity": decision.subject.id})
-    values = None if found is None else found.values
-    if values is None:  # an entity with no golden record has no data to read
-        refused = Decision(purpose, decision.subject, Reason.SUBJECT_UNKNOWN)
-        raise refuse(connection, principal, refused, now=now, signer=signer, writer=writer)
-    scenario = decision.scenario
-    masked = mask_record(values, decision.fields, scenario.entity_type)
-    draft = EventDraft(
-        READ,
-        actor_id=str(principal.staff_id),
-        actor_role=decision.role.value,
-        department=principal.department,
-        device_id=principal.device_id,
-        purpose_kind=purpose.kind,
-        purpose_ref=purpose.reference,
-        subject_type=decision.subject.type,
-        subject_id=decision.subject.id,
-        fields=tuple(decision.fields),
-        detail=_detail(scenario, decision.fields),
-        occurred_at=now,
+    (answer,) = read_subjects(
+        connection, principal, [(purpose, subject)], now=now, signer=signer, writer=writer
     )
-    (seq,) = record(connection, [draft], signer=signer, writer=writer)
-    return SubjectRecord(
-        subject=decision.subject,
-        purpose_kind=purpose.kind,
-        purpose_ref=purpose.reference,
-        role=decision.role,
-        scenario=scenario,
-        values=masked,
-        masks=dict(decision.fields),
-        read_at=now,
-        audit_seq=seq,
-    )
+    if isinstance(answer, AccessRefused):
+        raise answer
+    return answer
+
+
+def read_subjects(
+    connection: Connection,
+    principal: Principal,
+    reads: Sequence[tuple[Purpose, Subject]],
+    *,
+    now: datetime,
+    signer: Signer | None = None,
+    writer: AuditWriter | None = None,
+) -> list[SubjectRecord | AccessRefused]:
+    """Several reads by one principal, each decided, minimised and masked as `read_subject`
+    does it alone, with their audit events (reads and refusals) appended together: one
+    `SubjectRecord`, or the `AccessRefused` of a refusal, per read, in order."""
+    drafts: list[EventDraft] = []
+    answers: list[_Allowed | AccessRefused] = []
+    for purpose, subject in reads:
+        decision = decide(connection, principal, purpose, subject, now=now)
+        if decision.allowed and decision.scenario is not None and decision.role is not None:
+            found = fetch_one(connection, _golden(), {"entity": decision.subject.id})
+            if found is not None and found.values is not None:
+                allowed = _Allowed(decision, decision.scenario, decision.role, found.values)
+                drafts.append(allowed.draft(principal, now))
+                answers.append(allowed)
+                continue
+            # an entity with no golden record has no data to read
+            decision = Decision(purpose, decision.subject, Reason.SUBJECT_UNKNOWN)
+        drafts.append(_refusal_draft(principal, decision, now))
+        answers.append(AccessRefused(decision.reason or Reason.ROLE))
+    seqs = record(connection, drafts, signer=signer, writer=writer)
+    return [
+        answer if isinstance(answer, AccessRefused) else answer.record(now, seq)
+        for answer, seq in zip(answers, seqs, strict=True)
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class _Allowed:
+    """A read the policy allowed, before its audit event is appended."""
+
+    decision: Decision
+    scenario: Scenario
+    role: Role
+    values: Mapping[str, Any]
+
+    def draft(self, principal: Principal, now: datetime) -> EventDraft:
+        decision = self.decision
+        return EventDraft(
+            READ,
+            actor_id=str(principal.staff_id),
+            actor_role=self.role.value,
+            department=principal.department,
+            device_id=principal.device_id,
+            purpose_kind=decision.purpose.kind,
+            purpose_ref=decision.purpose.reference,
+            subject_type=decision.subject.type,
+            subject_id=decision.subject.id,
+            fields=tuple(decision.fields),
+            detail=_detail(self.scenario, decision.fields),
+            occurred_at=now,
+        )
+
+    def record(self, now: datetime, seq: int) -> SubjectRecord:
+        decision = self.decision
+        return SubjectRecord(
+            subject=decision.subject,
+            purpose_kind=decision.purpose.kind,
+            purpose_ref=decision.purpose.reference,
+            role=self.role,
+            scenario=self.scenario,
+            values=mask_record(self.values, decision.fields, self.scenario.entity_type),
+            masks=dict(decision.fields),
+            read_at=now,
+            audit_seq=seq,
+        )
 
 
 def counter_lookup(
@@ -177,33 +222,32 @@ def refuse(
     writer: AuditWriter | None = None,
 ) -> AccessRefused:
     """Append the audit event of a refused read; the `AccessRefused` to raise."""
+    record(connection, [_refusal_draft(principal, decision, now)], signer=signer, writer=writer)
+    return AccessRefused(decision.reason or Reason.ROLE)
+
+
+def _refusal_draft(principal: Principal, decision: Decision, now: datetime) -> EventDraft:
+    """The audit event of a refused read: who, for what, why; the subject only when the
+    reason may name it."""
     reason = decision.reason or Reason.ROLE
     named = reason not in _UNNAMED and bool(decision.subject.id and decision.subject.type)
     detail: dict[str, object] = {"reason": reason.value}
     if decision.scenario is not None:
         detail.update(scenario=decision.scenario.key, version=decision.scenario.version)
     role = decision.role or preferred_role(principal.roles)
-    record(
-        connection,
-        [
-            EventDraft(
-                REFUSED,
-                actor_id=str(principal.staff_id),
-                actor_role=role.value if role else None,
-                department=principal.department,
-                device_id=principal.device_id,
-                purpose_kind=decision.purpose.kind,
-                purpose_ref=decision.purpose.reference,
-                subject_type=decision.subject.type if named else None,
-                subject_id=decision.subject.id if named else None,
-                detail=detail,
-                occurred_at=now,
-            )
-        ],
-        signer=signer,
-        writer=writer,
+    return EventDraft(
+        REFUSED,
+        actor_id=str(principal.staff_id),
+        actor_role=role.value if role else None,
+        department=principal.department,
+        device_id=principal.device_id,
+        purpose_kind=decision.purpose.kind,
+        purpose_ref=decision.purpose.reference,
+        subject_type=decision.subject.type if named else None,
+        subject_id=decision.subject.id if named else None,
+        detail=detail,
+        occurred_at=now,
     )
-    return AccessRefused(reason)
 
 
 def _detail(scenario: Scenario, fields: Mapping[str, MaskRule]) -> dict[str, object]:

@@ -17,14 +17,14 @@ package by itself, even offline.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
 from frontline.access.purposes import TaskFacts, TaskPurpose
-from frontline.access.reading import SubjectRecord, read_subject
+from frontline.access.reading import AccessRefused, SubjectRecord, read_subjects
 from frontline.audit import AuditWriter, Signer
 from frontline.devices.errors import DeviceError
 from frontline.devices.models import PURGE_REASONS, DevicePackage
@@ -37,6 +37,8 @@ from frontline.tasks import TaskBrief, find_task
 
 MAX_RECEIPTS = 500
 """Receipts taken in one call."""
+MAX_PACKAGES = 50
+"""Packages issued in one call."""
 CLOCK_SKEW = timedelta(minutes=5)
 """A receipt's deletion time may lie this far in the future (the phone's clock)."""
 
@@ -105,55 +107,140 @@ def issue_package(
 ) -> Package:
     """The package of `task` for the device `principal` signed in on.
 
-    The task must be assigned to the principal and open; the read itself is the access
-    policy's to allow (it raises `AccessRefused`, audited, otherwise). A live package of the
-    same task on the same device is replaced.
+    The task must be assigned to the principal (`DeviceError` otherwise); the read itself is
+    the access policy's to allow (it raises `AccessRefused`, audited, otherwise). A live
+    package of the same task on the same device is replaced.
     """
+    (issued,) = issue_packages(
+        connection, principal, [task], policy, now=now, signer=signer, writer=writer
+    )
+    if issued.package is None:
+        raise issued.refusal or DeviceError("task_not_yours")
+    return issued.package
+
+
+@dataclass(frozen=True, slots=True)
+class PackageOutcome:
+    """What became of one task of `issue_packages`: its package, or why there is none."""
+
+    task: int | str
+    """The task as it was asked for."""
+    package: Package | None
+    refusal: DeviceError | AccessRefused | None = None
+
+
+def issue_packages(
+    connection: Connection,
+    principal: Principal,
+    tasks: Sequence[int | str],
+    policy: DevicePolicy,
+    *,
+    now: datetime,
+    signer: Signer | None = None,
+    writer: AuditWriter | None = None,
+) -> list[PackageOutcome]:
+    """The packages of `tasks` for the device `principal` signed in on, one outcome per task
+    in order: each issued or refused as `issue_package` would do it alone, with the reads'
+    audit events (refusals too) appended together. A task named twice (by id and by
+    reference) gets the one package."""
     if principal.device_id is None:
         raise DeviceError("device_unknown")
-    brief = find_task(connection, task)
-    if brief is None or brief.assignee_id != principal.staff_id:
-        raise DeviceError("task_not_yours")
-    facts = TaskFacts.of(brief)
-    record = read_subject(
+    if len(tasks) > MAX_PACKAGES:
+        raise ValueError(f"at most {MAX_PACKAGES} packages at once")
+    briefs: dict[int, TaskBrief] = {}
+    named: list[TaskBrief | None] = []
+    for task in tasks:
+        brief = find_task(connection, task)
+        if brief is None or brief.assignee_id != principal.staff_id:
+            named.append(None)
+            continue
+        named.append(briefs.setdefault(brief.id, brief))
+    wanted = list(briefs.values())
+    reads = read_subjects(
         connection,
         principal,
-        TaskPurpose(facts),
-        facts.subject,
+        [(TaskPurpose(facts), facts.subject) for facts in map(TaskFacts.of, wanted)],
         now=now,
         signer=signer,
         writer=writer,
     )
-    expires_at = now + min(record.scenario.retention, policy.max_retention)
+    issued: dict[int, Package | AccessRefused] = {}
+    for brief, read in zip(wanted, reads, strict=True):
+        issued[brief.id] = (
+            read if isinstance(read, AccessRefused) else _package(brief, read, policy)
+        )
+    packages = [p for p in issued.values() if isinstance(p, Package)]
+    if packages:
+        _store(connection, principal, packages)
+    forms = _Forms(connection)
+    outcomes = []
+    for task, brief in zip(tasks, named, strict=True):
+        if brief is None:
+            outcomes.append(PackageOutcome(task, None, DeviceError("task_not_yours")))
+            continue
+        result = issued[brief.id]
+        if isinstance(result, AccessRefused):
+            outcomes.append(PackageOutcome(task, None, result))
+            continue
+        package = replace(result, forms=forms.of(result.record.scenario.forms))
+        outcomes.append(PackageOutcome(task, package))
+    return outcomes
+
+
+def _package(brief: TaskBrief, record: SubjectRecord, policy: DevicePolicy) -> Package:
+    expires_at = record.read_at + min(record.scenario.retention, policy.max_retention)
+    package_id = "K" + new_public_id()[:20]
+    return Package(package_id, brief, record, record.read_at, expires_at, [])
+
+
+def _store(connection: Connection, principal: Principal, packages: list[Package]) -> None:
+    """Record `packages` as issued to the principal's device, each replacing a live package
+    of its task there."""
+    now = packages[0].issued_at
     connection.execute(
         update(DevicePackage)
         .where(
             DevicePackage.device_id == principal.device_id,
-            DevicePackage.task_id == brief.id,
+            DevicePackage.task_id.in_([p.task.id for p in packages]),
             DevicePackage.receipted_at.is_(None),
         )
         .values(receipted_at=now, deleted_at=now, purge_reason="replaced")
     )
-    package_id = "K" + new_public_id()[:20]
     connection.execute(
-        insert(DevicePackage).values(
-            id=package_id,
-            device_id=principal.device_id,
-            staff_id=principal.staff_id,
-            task_id=brief.id,
-            task_reference=brief.reference,
-            subject_type=record.subject.type,
-            subject_id=record.subject.id,
-            scenario_key=record.scenario.key,
-            scenario_version=record.scenario.version,
-            fields=list(record.values),
-            issued_at=now,
-            expires_at=expires_at,
-            audit_seq=record.audit_seq,
-        )
+        insert(DevicePackage),
+        [
+            {
+                "id": package.id,
+                "device_id": principal.device_id,
+                "staff_id": principal.staff_id,
+                "task_id": package.task.id,
+                "task_reference": package.task.reference,
+                "subject_type": package.record.subject.type,
+                "subject_id": package.record.subject.id,
+                "scenario_key": package.record.scenario.key,
+                "scenario_version": package.record.scenario.version,
+                "fields": list(package.record.values),
+                "issued_at": package.issued_at,
+                "expires_at": package.expires_at,
+                "audit_seq": package.record.audit_seq,
+            }
+            for package in packages
+        ],
     )
-    forms = active_documents(connection, record.scenario.forms)
-    return Package(package_id, brief, record, now, expires_at, forms)
+
+
+class _Forms:
+    """The forms documents of scenarios, looked up once per batch for each list of forms."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+        self._found: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+
+    def of(self, form_ids: Sequence[str]) -> list[dict[str, Any]]:
+        key = tuple(form_ids)
+        if key not in self._found:
+            self._found[key] = active_documents(self._connection, key)
+        return [dict(document) for document in self._found[key]]
 
 
 def receipt_packages(

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, Field, JsonValue, field_validator
 
-from frontline.devices.packages import MAX_RECEIPTS
+from frontline.devices.packages import MAX_PACKAGES, MAX_RECEIPTS
 from frontline.devices.registry import DevicePolicy
 from frontline.web.access_models import SubjectRead
 
@@ -172,6 +172,48 @@ class PackageOut(BaseModel):
         "version): the app renders them offline, pre-filling a bound question from `read` "
         "when the scenario delivers that field in full."
     )
+
+
+TASK_KEY = r"^(?:[0-9]{1,9}|T[0-9]{8,10})$"
+"""A task named by its id or its reference (T00000042)."""
+
+
+class PackagesIn(BaseModel):
+    """The tasks whose packages the phone fetches now, each once."""
+
+    tasks: list[Annotated[str, Field(pattern=TASK_KEY)]] = Field(
+        min_length=1,
+        max_length=MAX_PACKAGES,
+        description="Task references (T00000042) or ids, each once.",
+        json_schema_extra={"uniqueItems": True},
+    )
+
+    @field_validator("tasks")
+    @classmethod
+    def _each_once(cls, tasks: list[str]) -> list[str]:
+        if len(set(tasks)) != len(tasks):
+            raise ValueError("each task at most once")
+        return tasks
+
+
+class PackageResultOut(BaseModel):
+    """What became of one task's package: as if it had been fetched alone."""
+
+    task: str = Field(description="The task as it was asked for.")
+    status: int = Field(
+        description="The status it would get alone: 201 issued, or the problem's status "
+        "(404 not your task, 403 refused by the access policy, …)."
+    )
+    package: PackageOut | None = Field(description="The package, when issued.")
+    problem: dict[str, JsonValue] | None = Field(
+        description="When refused: the problem details it would get alone."
+    )
+
+
+class PackagesOut(BaseModel):
+    """One result per task asked for, in the order asked."""
+
+    results: list[PackageResultOut]
 
 
 class ReceiptIn(BaseModel):

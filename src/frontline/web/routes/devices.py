@@ -15,7 +15,15 @@ from sqlalchemy import Connection
 from frontline.access.reading import AccessRefused
 from frontline.devices.enrolment import Registration, enrol_device, issue_enrolment_code
 from frontline.devices.errors import DeviceError
-from frontline.devices.packages import Receipt, inventory, issue_package, receipt_packages
+from frontline.devices.packages import (
+    Package,
+    PackageOutcome,
+    Receipt,
+    inventory,
+    issue_package,
+    issue_packages,
+    receipt_packages,
+)
 from frontline.devices.registry import (
     BoundDevice,
     DevicePolicy,
@@ -71,12 +79,16 @@ from frontline.web.device_models import (
     HeldOut,
     Inventory,
     PackageOut,
+    PackageResultOut,
+    PackagesIn,
+    PackagesOut,
     PurgeOut,
     ReceiptsIn,
     ReceiptsOut,
     policy_out,
 )
 from frontline.web.features import Feature
+from frontline.web.language import of_page
 from frontline.web.problems import SESSION_INVALID, Problem, problem_responses
 from frontline.web.routes.auth import client_address, refusal_problem
 
@@ -422,19 +434,63 @@ def _device(api: APIRouter) -> None:
                 )
             except AccessRefused as refused:
                 raise refusal(refused.reason) from None
-            return PackageOut(
-                package_id=package.id,
-                task_reference=package.task.reference,
-                task_status=package.task.status.value,
-                issued_at=package.issued_at,
-                expires_at=package.expires_at,
-                read=subject_read(package.record),
-                forms=package.forms,
-            )
+            return _package_out(package)
 
         response.headers.update(NO_STORE)
         # Ten of these per phone every morning: one worker thread each.
         return await run_in_transaction(request, engine, work, statements_only=False)
+
+    @api.post(
+        "/device/packages",
+        response_model=PackagesOut,
+        responses=problem_responses(401, 403, 422),
+    )
+    async def device_packages(
+        body: PackagesIn,
+        request: Request,
+        response: Response,
+        engine: EngineDep,
+        now: NowDep,
+        signer: AuditSignerDep,
+        writer: AuditWriterDep,
+        _: BearerDep,
+    ) -> PackagesOut:
+        """The packages of several tasks in one request (its DPoP proof): each issued or
+        refused as `POST /device/tasks/{task}/package` does it alone — a refused task does
+        not hold back the others — and answered in `results`, in the order asked, with the
+        status and body it would get alone. Each package issued is a read in the audit log."""
+        tasks = [int(task) if task.isdigit() else task for task in body.tasks]
+        policy = device_policy(request)
+
+        def work(connection: Connection) -> list[PackageOutcome]:
+            principal = request_principal(connection, request, now)
+            _device_of(principal)
+            return issue_packages(
+                connection, principal, tasks, policy, now=now, signer=signer, writer=writer
+            )
+
+        outcomes = await run_in_transaction(request, engine, work, statements_only=False)
+        catalogue, language = request.app.state.catalogue, of_page(request)
+        results = []
+        for asked, outcome in zip(body.tasks, outcomes, strict=True):
+            if outcome.package is not None:
+                results.append(PackageResultOut(
+                    task=asked, status=201, package=_package_out(outcome.package), problem=None
+                ))  # fmt: skip
+                continue
+            refused = outcome.refusal
+            problem = (
+                refusal(refused.reason)
+                if isinstance(refused, AccessRefused)
+                else device_problem(refused or DeviceError("task_not_yours"))
+            )
+            details = problem.details(catalogue, language)
+            results.append(PackageResultOut(
+                task=asked, status=details.status, package=None,
+                problem=details.model_dump(mode="json", exclude_none=True),
+            ))  # fmt: skip
+        response.headers.update(NO_STORE)
+        return PackagesOut(results=results)
 
     @api.post(
         "/device/receipts", response_model=ReceiptsOut, responses=problem_responses(401, 403, 422)
@@ -453,6 +509,18 @@ def _device(api: APIRouter) -> None:
         return ReceiptsOut(
             accepted=report.accepted, repeated=report.repeated, unknown=report.unknown
         )
+
+
+def _package_out(package: Package) -> PackageOut:
+    return PackageOut(
+        package_id=package.id,
+        task_reference=package.task.reference,
+        task_status=package.task.status.value,
+        issued_at=package.issued_at,
+        expires_at=package.expires_at,
+        read=subject_read(package.record),
+        forms=package.forms,
+    )
 
 
 def _proven_device(connection: Connection, request: Request, now: datetime) -> BoundDevice:

@@ -23,6 +23,7 @@ export const PATHS = {
   commandDone: (id) => `/api/v1/device/commands/${encodeURIComponent(id)}/done`,
   tasks: "/api/v1/device/tasks",
   taskPackage: (ref) => `/api/v1/device/tasks/${encodeURIComponent(ref)}/package`,
+  packages: "/api/v1/device/packages",
   receipts: "/api/v1/device/receipts",
   start: (ref) => `/api/v1/tasks/${encodeURIComponent(ref)}/start`,
   complete: (ref) => `/api/v1/tasks/${encodeURIComponent(ref)}/complete`,
@@ -274,6 +275,18 @@ export async function taskPackage(reference) {
   return readPackage(await call("POST", PATHS.taskPackage(reference), { body: {} }), reference);
 }
 
+/**
+ * Fetch the packages of tasks (1 to 50 references, each once) in one request. The server takes
+ * each as if it were fetched alone; one result per reference, in order: {task, status,
+ * package, problem} — `package` (as `taskPackage` resolves) for a 2xx status, else `problem`,
+ * the problem details it would get alone. Rejects as `taskPackage` does when the request as a
+ * whole fails.
+ */
+export async function taskPackages(references) {
+  const answer = await call("POST", PATHS.packages, { body: { tasks: references } });
+  return readPackageResults(answer, references);
+}
+
 export function sendReceipts(receipts) {
   return call("POST", PATHS.receipts, { body: { receipts } });
 }
@@ -442,6 +455,38 @@ export function readSubmissionResults(body, sent) {
       submission: ok ? readSubmission(item.submission) : null,
       problem: ok ? null : problem,
     };
+  });
+}
+
+/**
+ * A batch of packages' results, one per task asked for, matched by task. A task the answer
+ * says nothing about (or nothing readable), or whose package cannot be read, gets a 502 and
+ * no package: failed, as if the server had failed on it alone, and the others still count.
+ */
+export function readPackageResults(body, asked) {
+  const results = new Map();
+  for (const item of Array.isArray(body?.results) ? body.results : []) {
+    const task = item && typeof item === "object" ? String(item.task ?? "") : "";
+    if (task && !results.has(task)) results.set(task, item);
+  }
+  return asked.map((reference) => {
+    const task = String(reference);
+    const item = results.get(task);
+    const given = Number(item?.status);
+    let status = Number.isInteger(given) && given >= 100 && given < 600 ? given : 502;
+    let problem = item?.problem && typeof item.problem === "object" ? item.problem : {};
+    let received = null;
+    if (status >= 200 && status < 300) {
+      try {
+        received = readPackage(item.package, task);
+        problem = null;
+      } catch (error) {
+        // This one is malformed: failed, not the others.
+        status = 502;
+        problem = { title: "unreadable package", status, detail: String(error?.message) };
+      }
+    }
+    return { task, status, package: received, problem };
   });
 }
 

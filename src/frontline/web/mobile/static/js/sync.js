@@ -7,6 +7,11 @@
 // not on the phone; send the receipts of what was purged. A round stops quietly when the
 // network goes away and resumes with the next one.
 //
+// The packages come up to PACKAGE_BATCH in one request (one proof, one round trip, where a
+// morning's tasks would take one each); the server answers each task as if it were fetched
+// alone, so a refused one (no longer open, no longer the worker's) does not hold back the
+// others. It is asked for again at the next round, as is every package not on the phone.
+//
 // A finished form is sent with the same client_id and body every time until the server
 // answers: 201, or 200 for one it already had (the answer to an earlier try was lost), takes
 // it out of the outbox; a server error (5xx, 429) leaves it for later, waiting longer each
@@ -36,6 +41,8 @@ export const APP_VERSION =
   globalThis.document?.querySelector('meta[name="frontline-version"]')?.content || "dev";
 /** The most finished forms sent in one request: as many as the server takes (its MAX_BATCH). */
 export const SUBMISSION_BATCH = 50;
+/** The most packages fetched in one request: as many as the server takes (its MAX_PACKAGES). */
+export const PACKAGE_BATCH = 50;
 const HELD = new Set(["assigned", "in_progress"]);
 const TARGET = { start: "in_progress", complete: "done" };
 let running = null;
@@ -408,18 +415,35 @@ export async function syncTasks() {
   await db.setState("last_sync_at", clock.now());
 }
 
-/** Fetch and store (encrypted) the packages of held tasks not yet on the phone. */
+/**
+ * Fetch and store (encrypted) the packages of held tasks not yet on the phone, up to
+ * PACKAGE_BATCH in one request.
+ */
 export async function fetchPackages() {
   const tasks = (await db.all("tasks")).filter((task) => HELD.has(task.status) && !task.pending);
+  const wanted = [];
   for (const task of tasks) {
-    if (await vault.packageRecordOf(task.reference)) continue;
+    if (!(await vault.packageRecordOf(task.reference))) wanted.push(task.reference);
+  }
+  for (let first = 0; first < wanted.length; first += PACKAGE_BATCH) {
+    let results;
     try {
-      const received = await api.taskPackage(task.reference);
-      if (Date.parse(received.expires_at) <= clock.now()) continue;
-      await vault.storePackage(received);
+      results = await api.taskPackages(wanted.slice(first, first + PACKAGE_BATCH));
     } catch (error) {
       if (stops(error)) throw error;
+      // The request as a whole refused (or its answer unreadable): the rest wait for the
+      // next round.
+      console.warn("packages refused", error?.status, error?.problem);
+      return;
+    }
+    for (const { package: received } of results) {
       // This task's package is refused (no longer open, …) or malformed: the others still come.
+      if (!received || Date.parse(received.expires_at) <= clock.now()) continue;
+      try {
+        await vault.storePackage(received);
+      } catch (error) {
+        console.warn("package not stored", received.task_ref, error);
+      }
     }
   }
 }
