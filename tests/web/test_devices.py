@@ -419,7 +419,7 @@ def test_a_phone_fetches_several_packages_in_one_request_each_as_if_alone(
         )  # fmt: skip
     first, second, again = (results[n]["package"] for n in (0, 5, 6))
     assert again == first  # the same task, by id and by reference: one package
-    assert first["task_reference"] == visit and second["task_reference"] == recheck
+    assert (first["task_reference"], second["task_reference"]) == (visit, recheck)
     assert {f["name"]: f["value"] for f in first["read"]["fields"]}["id_number"] == (
         "110105********0016"
     )
