@@ -141,7 +141,8 @@ def test_a_worker_enrols_signs_in_and_reads_a_task(
     assert fake.check_ins, "checked in after signing in"
     posture = fake.check_ins[-1]
     assert set(posture) == {"app_version", "last_sync_at", "packages_held", "storage_bytes",
-                            "locked"}  # fmt: skip
+                            "locked", "forms_unsent", "steps_unsent"}  # fmt: skip
+    assert (posture["forms_unsent"], posture["steps_unsent"]) == (0, 0)
     assert posture["app_version"] == mobile.load_shell().version
     assert posture["locked"] is False
 

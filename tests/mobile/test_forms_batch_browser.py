@@ -180,6 +180,8 @@ def test_a_long_backlog_goes_in_batches_of_at_most_submission_batch(
     assert batches(fake) == [sent[:size]]
     assert [body["client_id"] for body in fake.submission_posts] == sent
     assert list(fake.submissions) == sent
+    # The check-in before sending told the server what a wipe would have lost.
+    assert size + 1 in [posture.get("forms_unsent") for posture in fake.check_ins]
     assert errors == []
 
 

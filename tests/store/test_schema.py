@@ -16,9 +16,9 @@ def test_a_new_database_has_no_revision(database_url: str) -> None:
 
 
 def test_upgrade_reaches_the_head_and_is_idempotent(engine: Engine) -> None:
-    assert current_revision(engine) == head_revision() == "0010"
+    assert current_revision(engine) == head_revision() == "0011"
     upgrade(engine)
-    assert current_revision(engine) == "0010"
+    assert current_revision(engine) == "0011"
 
 
 def test_upgrade_accepts_a_url(database_url: str) -> None:
@@ -52,7 +52,7 @@ def test_downgrade_removes_every_table(engine: Engine) -> None:
     assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
 
 
-@pytest.mark.parametrize(("revision", "reached"), [("head", "0010"), ("0001", "0001")])
+@pytest.mark.parametrize(("revision", "reached"), [("head", "0011"), ("0001", "0001")])
 def test_named_revisions(database_url: str, revision: str, reached: str) -> None:
     engine = create_engine_for(database_url)
     upgrade(engine, revision)

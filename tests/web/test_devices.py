@@ -86,9 +86,11 @@ class Phone:
             self.refresh = answer.json()["refresh_token"]
         return answer
 
-    def check_in(self, held: int = 0) -> httpx.Response:
+    def check_in(self, held: int = 0, **posture: Any) -> httpx.Response:
         return self.call(
-            "POST", "/api/v1/device/check-in", {"app_version": "1", "packages_held": held}
+            "POST",
+            "/api/v1/device/check-in",
+            {"app_version": "1", "packages_held": held, **posture},
         )
 
 
@@ -453,3 +455,22 @@ def test_a_batch_of_packages_is_refused_whole_when_malformed(
     phone.sign_in()
     answer = phone.call("POST", "/api/v1/device/packages", {"tasks": tasks})
     assert answer.status_code == 422, answer.text
+
+
+def test_the_device_list_shows_what_a_wipe_would_lose(api: Client, clock: Clock) -> None:
+    phone, device_id = enrolled(api, clock)
+    phone.sign_in()
+    admin = bearer(sign_in(api, "admin"))
+
+    def unsent() -> tuple[int | None, int | None]:
+        listed = api.get("/api/v1/devices", headers=admin).json()["items"]
+        device = next(d for d in listed if d["id"] == device_id)
+        return device["forms_unsent"], device["steps_unsent"]
+
+    assert phone.check_in().status_code == 200
+    assert unsent() == (None, None)  # an app that does not say
+    assert phone.check_in(forms_unsent=3, steps_unsent=1).status_code == 200
+    assert unsent() == (3, 1)
+    assert phone.check_in(forms_unsent=0, steps_unsent=0).status_code == 200
+    assert unsent() == (0, 0)
+    assert phone.check_in(forms_unsent=-1).status_code == 422

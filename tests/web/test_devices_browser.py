@@ -59,7 +59,8 @@ def phone_server(engine: Engine, database_url: str, tmp_path: Path) -> Iterator[
         phone = Phone(client, Clock(datetime.now(UTC)), base)
         assert phone.enrol(code).status_code == 201
         assert phone.sign_in().status_code == 200
-        assert phone.check_in().status_code == 200
+        # Two finished forms and a task step still in the phone's outbox.
+        assert phone.check_in(forms_unsent=2, steps_unsent=1).status_code == 200
         package = phone.call("POST", f"/api/v1/device/tasks/T{task:08d}/package")
         assert package.status_code == 201, package.text
         yield base
@@ -80,6 +81,7 @@ def test_an_administrator_sees_phones_and_their_data_issues_a_code_and_revokes(
     assert "测试手机" in text
     assert "正常" in text
     assert "P000000001" in text  # the inventory names the subject by entity id
+    assert "2 / 1" in page.locator("#devices tbody tr").first.inner_text()  # not sent
     assert "王建国" not in text  # and never by personal data
     assert _fits(page)
     page.screenshot(path=shots / "devices-zh.png", full_page=True)
@@ -94,4 +96,31 @@ def test_an_administrator_sees_phones_and_their_data_issues_a_code_and_revokes(
     page.wait_for_load_state()
     assert "已停用" in page.locator("main").inner_text()
     assert outside == []
+    context.close()
+
+
+def test_a_wipe_that_would_lose_unsent_forms_is_confirmed_first(
+    browser: Browser, phone_server: str, shots: Path
+) -> None:
+    context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
+    page = context.new_page()
+    page.goto(f"{phone_server}/console/sign-in?next=/console/devices")
+    page.fill("#username", "admin")
+    page.fill("#password", PASSWORD)
+    page.click("button.primary")
+    page.wait_for_url(f"{phone_server}/console/devices")
+    page.click("#devices button:text-is('擦除')")
+    page.wait_for_load_state()
+    warning = page.locator("#confirm-wipe").inner_text()
+    assert "2 份填好的表单和 1 个工单步骤没有上传" in warning
+    page.screenshot(path=shots / "devices-confirm-wipe-zh.png", full_page=True)
+    # Nothing is ordered until the administrator confirms.
+    page.click("text=返回移动终端列表")
+    page.wait_for_url(f"{phone_server}/console/devices#device-*")
+    pending = page.locator("#devices tbody tr").first.locator("td").nth(9)
+    assert pending.inner_text() == "—"
+    page.click("#devices button:text-is('擦除')")
+    page.click("button:has-text('仍然擦除')")
+    page.wait_for_url(f"{phone_server}/console/devices#device-*")
+    assert pending.inner_text() == "擦除"
     context.close()

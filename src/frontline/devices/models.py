@@ -79,6 +79,10 @@ class Device(Base):
     packages_held: Mapped[int | None] = mapped_column(Integer)
     storage_bytes: Mapped[int | None] = mapped_column(BigInteger)
     locked: Mapped[bool | None] = mapped_column()
+    forms_unsent: Mapped[int | None] = mapped_column(Integer)
+    """Finished forms in the device's outbox at its last check-in (lost if it is wiped)."""
+    steps_unsent: Mapped[int | None] = mapped_column(Integer)
+    """Task steps (start, complete) in the device's outbox at its last check-in."""
 
 
 class DeviceCommand(Base):

@@ -65,6 +65,10 @@ class Posture:
     packages_held: int
     storage_bytes: int | None
     locked: bool
+    forms_unsent: int | None = None
+    """Finished forms waiting in the outbox; None from an app that does not say."""
+    steps_unsent: int | None = None
+    """Task steps waiting in the outbox; None from an app that does not say."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +119,8 @@ class DeviceInfo:
     packages_held: int | None
     storage_bytes: int | None
     locked: bool | None
+    forms_unsent: int | None = None
+    steps_unsent: int | None = None
     packages_on_device: int = 0
     pending_commands: list[str] = field(default_factory=list)
 
@@ -187,6 +193,8 @@ def check_in(
             packages_held=posture.packages_held,
             storage_bytes=posture.storage_bytes,
             locked=posture.locked,
+            forms_unsent=posture.forms_unsent,
+            steps_unsent=posture.steps_unsent,
         )
         .returning(Device.key_thumbprint)
     ).scalar_one()
@@ -372,6 +380,8 @@ def list_devices(
                 packages_held=row.packages_held,
                 storage_bytes=row.storage_bytes,
                 locked=row.locked,
+                forms_unsent=row.forms_unsent,
+                steps_unsent=row.steps_unsent,
                 packages_on_device=live.get(row.id, 0),
                 pending_commands=pending.get(row.id, []),
             )

@@ -111,6 +111,12 @@ class CheckInIn(BaseModel):
     # float still meets exactly (2**62 written as 4.611686018427388e18 would not).
     storage_bytes: int | None = Field(default=None, ge=0, le=10**15)
     locked: bool = False
+    forms_unsent: int | None = Field(
+        default=None, ge=0, le=100_000, description="Finished forms waiting in the outbox."
+    )
+    steps_unsent: int | None = Field(
+        default=None, ge=0, le=100_000, description="Task steps waiting in the outbox."
+    )
 
 
 class CommandOut(BaseModel):
@@ -272,6 +278,14 @@ class DeviceOut(BaseModel):
     packages_held: int | None
     storage_bytes: int | None
     locked: bool | None
+    forms_unsent: int | None = Field(
+        default=None,
+        description="Finished forms waiting in the phone's outbox at its last check-in: "
+        "a wipe deletes them.",
+    )
+    steps_unsent: int | None = Field(
+        default=None, description="Task steps waiting in the phone's outbox at its last check-in."
+    )
     packages_on_device: int = Field(description="Issued, not receipted, not expired.")
     pending_commands: list[str]
 

@@ -8,10 +8,12 @@ server answers with a page.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Literal
 
 import segno
 from fastapi import APIRouter, Depends, Form, Path, Request
+from sqlalchemy import Connection
 from starlette.responses import Response
 
 from frontline.access.policy import in_scope
@@ -19,7 +21,7 @@ from frontline.devices.enrolment import DEVICE_ROLES, issue_enrolment_code
 from frontline.devices.errors import MESSAGES as REFUSALS
 from frontline.devices.errors import DeviceError
 from frontline.devices.packages import inventory
-from frontline.devices.registry import VIEWERS, issue_command, list_devices
+from frontline.devices.registry import VIEWERS, DeviceInfo, issue_command, list_devices
 from frontline.integrate.fields import entity_types
 from frontline.staff.accounts import list_staff
 from frontline.staff.roles import Role
@@ -109,10 +111,18 @@ def router() -> APIRouter:
         device_id: Annotated[str, Path(max_length=32, pattern=r"^[A-Za-z0-9_-]+$")],
         kind: Literal["lock", "wipe", "revoke"],
         reason: Annotated[str, Form(max_length=500)] = "",
+        confirmed: Annotated[str, Form(max_length=8)] = "",
         csrf_token: Annotated[str, Form(max_length=_FORM_LIMIT)] = "",
     ) -> Response:
-        """Lock, wipe or revoke, then back to the list."""
+        """Lock, wipe or revoke, then back to the list. A wipe of a phone whose last check-in
+        reported forms or task steps not yet sent asks first: they are lost with it."""
         pages.check_csrf(request, csrf_token)
+        if kind == "wipe" and confirmed != "yes":
+            device = _device(connection, user, device_id, now)
+            if device is not None and (device.forms_unsent or device.steps_unsent):
+                return pages.render(
+                    request, "devices/confirm_wipe.html", user=user, device=device, reason=reason
+                )
         try:
             issue_command(
                 connection, user.principal, device_id, kind, reason=reason or None, now=now
@@ -122,6 +132,14 @@ def router() -> APIRouter:
         return pages.redirect(request, f"{DEVICES_PATH}#device-{device_id}")
 
     return console
+
+
+def _device(
+    connection: Connection, user: ConsoleUser, device_id: str, now: datetime
+) -> DeviceInfo | None:
+    """The device `device_id` as the administrator's list shows it, or None."""
+    found = list_devices(connection, user.principal, now=now)
+    return next((device for device in found if device.id == device_id), None)
 
 
 def _labels(entity_type: str, fields: list[str], lang: str) -> str:
@@ -197,6 +215,18 @@ def messages() -> dict[str, Text]:
         "devices.held": Text("手机上报的数据包", "Packages (reported)"),
         "devices.on_device": Text("服务器记录的数据包", "Packages (issued, not deleted)"),
         "devices.pending": Text("待执行指令", "Commands waiting"),
+        "devices.unsent": Text("未上传（表单/步骤）", "Not sent (forms / steps)"),
+        "devices.confirm_wipe": Text("确认擦除", "Confirm the wipe"),
+        "devices.confirm_wipe_text": Text(
+            "{name}（{worker}）最近一次签到时，手机上还有 {forms} 份填好的表单和 {steps} 个"
+            "工单步骤没有上传。擦除会把它们和手机上的其他数据一起删除，无法恢复。"
+            "如果手机还能联网，请先让网格员同步。",
+            "At its last check-in, {name} ({worker}) still held {forms} finished forms and "
+            "{steps} task steps not sent to the server. A wipe deletes them with everything "
+            "else on the phone, for good. If the phone can still connect, have the worker sync "
+            "first.",
+        ),
+        "devices.wipe_anyway": Text("仍然擦除", "Wipe anyway"),
         "devices.locked_now": Text("已锁屏", "locked"),
         "devices.reason": Text("原因", "Reason"),
         "devices.lock": Text("锁定", "Lock"),

@@ -333,6 +333,8 @@ def _device(api: APIRouter) -> None:
             app_version=body.app_version,
             last_sync_at=body.last_sync_at,
             packages_held=body.packages_held,
+            forms_unsent=body.forms_unsent,
+            steps_unsent=body.steps_unsent,
             storage_bytes=body.storage_bytes,
             locked=body.locked,
         )

@@ -70,6 +70,9 @@ export async function posture() {
     app_version: APP_VERSION,
     last_sync_at: lastSync ? new Date(lastSync).toISOString() : null,
     packages_held: await db.count("packages"),
+    // What a wipe would lose: finished forms and task steps the server does not have yet.
+    forms_unsent: await db.count("submissions"),
+    steps_unsent: await db.count("outbox"),
     storage_bytes: Math.round(usage),
     locked: Boolean(await pin.lockState()),
   };
