@@ -9,6 +9,7 @@ a note for follow-up).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -31,9 +32,12 @@ from frontline.scenarios import current_scenario
 from frontline.staff.models import StaffMember
 from frontline.staff.principal import Principal
 from frontline.staff.roles import Role
+from frontline.visible_text import spanning
 
 MIN_JUSTIFICATION = 10
 MAX_JUSTIFICATION = 1000
+JUSTIFICATION_PATTERN = spanning(MIN_JUSTIFICATION)
+"""A justification holds `MIN_JUSTIFICATION` characters from a visible one to a visible one."""
 MIN_DURATION = timedelta(minutes=5)
 MAX_DURATION = timedelta(hours=4)
 MIN_NOTE = 2
@@ -80,6 +84,20 @@ class Grant:
         return now < self.expires_at
 
 
+def kept_justification(justification: str) -> str:
+    """The justification as it is kept, without the spaces around it; `BreakGlassError`
+    unless it holds `JUSTIFICATION_PATTERN` and at most `MAX_JUSTIFICATION` characters,
+    spaces included (exactly what the API's schema allows)."""
+    if len(justification) > MAX_JUSTIFICATION or not re.search(
+        JUSTIFICATION_PATTERN, justification
+    ):
+        raise BreakGlassError(
+            "justification",
+            f"the justification needs {MIN_JUSTIFICATION} to {MAX_JUSTIFICATION} characters",
+        )
+    return justification.strip()
+
+
 def request_grant(
     connection: Connection,
     principal: Principal,
@@ -96,12 +114,7 @@ def request_grant(
     Raises `BreakGlassError` for a justification or duration out of bounds, and
     `AccessRefused` (audited) when the policy would not let them read the subject at all.
     """
-    text = justification.strip()
-    if not MIN_JUSTIFICATION <= len(text) <= MAX_JUSTIFICATION:
-        raise BreakGlassError(
-            "justification",
-            f"the justification needs {MIN_JUSTIFICATION} to {MAX_JUSTIFICATION} characters",
-        )
+    text = kept_justification(justification)
     if not MIN_DURATION <= duration <= MAX_DURATION:
         raise BreakGlassError("duration", "a grant lasts from 5 minutes to 4 hours")
     purpose = BreakGlassPurpose(0)

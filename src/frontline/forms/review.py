@@ -42,16 +42,13 @@ from frontline.forms.writeback import apply_change
 from frontline.staff.principal import Principal
 from frontline.staff.roles import Role
 from frontline.store.golden import GoldenRecord
+from frontline.visible_text import spanning
 
 ACCEPTED = "change_accepted"
 REJECTED = "change_rejected"
 MIN_REASON = 2
 MAX_REASON = 500
-# A character a reader sees: not a control character and not a space of any kind. Spelt out
-# rather than written as ``\S`` because Python, JSON Schema's regular expressions and the
-# request validator each draw the line between spaces and control characters differently.
-_VISIBLE = r"[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]"
-REASON_PATTERN = _VISIBLE + r"[\s\S]*" + _VISIBLE
+REASON_PATTERN = spanning(MIN_REASON)
 """A reason holds at least two visible characters (`MIN_REASON`)."""
 
 

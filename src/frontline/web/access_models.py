@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, JsonValue
 
 from frontline.access.break_glass import (
+    JUSTIFICATION_PATTERN,
     MAX_JUSTIFICATION,
     MAX_NOTE,
     MIN_JUSTIFICATION,
@@ -117,6 +118,7 @@ class BreakGlassIn(BaseModel):
     justification: str = Field(
         min_length=MIN_JUSTIFICATION,
         max_length=MAX_JUSTIFICATION,
+        pattern=JUSTIFICATION_PATTERN,
         description="Why it cannot wait for a task: read by the auditor who reviews the grant.",
     )
     minutes: int = Field(default=60, ge=5, le=240, description="How long the grant lasts.")
