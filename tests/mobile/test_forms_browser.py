@@ -136,8 +136,9 @@ def quiet(browser: Browser) -> Iterator[BrowserContext]:
     made.close()
 
 
-def ready_phone(context: BrowserContext, base: str, errors: list[str]) -> Page:
-    """Enrolled, signed in, the PIN set, the package (with its form) on the phone."""
+def ready_phone(context: BrowserContext, base: str, errors: list[str], packages: int = 1) -> Page:
+    """Enrolled, signed in, the PIN set, `packages` packages (with their forms) on the phone,
+    the sync done."""
     page = context.new_page()
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(f"{base}/app/?enrol=ENROL1234")
@@ -152,7 +153,7 @@ def ready_phone(context: BrowserContext, base: str, errors: list[str]) -> Page:
     until(page, lambda: "再次输入" in page.inner_text("h1"), "the PIN confirmation")
     press_pin(page, PIN)
     page.wait_for_selector(".task-card")
-    until(page, lambda: counts(page)["packages"] == 1, "the package")
+    until(page, lambda: counts(page)["packages"] == packages, f"{packages} packages")
     page.evaluate("frontline.settled()")
     return page
 

@@ -19,10 +19,10 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, Route
 
 from frontline.devices.packages import MAX_PACKAGES
-from tests.mobile.fake_api import PASSWORD, WORKER, FakeServer
-from tests.mobile.helpers import counts, press_pin, until
+from tests.mobile.fake_api import FakeServer
+from tests.mobile.helpers import counts, until
 from tests.mobile.test_app_browser import FIELDS, GRID_A, GRID_B, NAME, base, context
-from tests.mobile.test_forms_browser import quiet
+from tests.mobile.test_forms_browser import quiet, ready_phone
 from tests.web.test_browser import CHROMIUM, browser
 
 # Fixtures used by the tests below.
@@ -31,7 +31,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed"),
 ]
-PIN = "2580"
 BATCH = "/api/v1/device/packages"
 TASKS = ["T00000001", "T00000002", "T00000003"]
 
@@ -44,27 +43,6 @@ def fake() -> FakeServer:
     server.add_task(TASKS[1], GRID_B, "in_progress", today, FIELDS)
     server.add_task(TASKS[2], GRID_A, "assigned", today + timedelta(days=3), FIELDS)
     return server
-
-
-def signed_in_phone(context: BrowserContext, base: str, errors: list[str], packages: int) -> Page:
-    """Enrolled, signed in, the PIN set, `packages` packages on the phone, the sync done."""
-    page = context.new_page()
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(f"{base}/app/?enrol=ENROL1234")
-    page.evaluate("frontline.ready")
-    page.click("button[form=enrol-form]")
-    page.wait_for_selector("#username")
-    page.fill("#username", WORKER)
-    page.fill("#password", PASSWORD)
-    page.click("button[form=sign-in-form]")
-    page.wait_for_selector(".pin-pad")
-    press_pin(page, PIN)
-    until(page, lambda: "再次输入" in page.inner_text("h1"), "the PIN confirmation")
-    press_pin(page, PIN)
-    page.wait_for_selector(".task-card")
-    until(page, lambda: counts(page)["packages"] == packages, f"{packages} packages")
-    page.evaluate("frontline.settled()")
-    return page
 
 
 def stored(page: Page) -> list[dict[str, Any]]:
@@ -112,7 +90,7 @@ def test_a_phones_packages_come_in_one_request_and_are_stored_encrypted(
     context: BrowserContext, base: str, fake: FakeServer
 ) -> None:
     errors: list[str] = []
-    page = signed_in_phone(context, base, errors, len(TASKS))
+    page = ready_phone(context, base, errors, len(TASKS))
 
     # One request for the three, none to the single route.
     assert fake.package_requests == [(BATCH, TASKS)]
@@ -140,7 +118,7 @@ def test_a_refused_task_does_not_keep_the_others_from_being_stored(
 
     errors: list[str] = []
     quiet.route(f"**{BATCH}", close_then_send)
-    page = signed_in_phone(quiet, base, errors, packages=2)
+    page = ready_phone(quiet, base, errors, packages=2)
     assert fake.package_requests == [(BATCH, TASKS)]
     assert_stored(page, fake, [first, last])
 
@@ -169,7 +147,7 @@ def test_an_unreadable_package_fails_alone(
 
     errors: list[str] = []
     quiet.route(f"**{BATCH}", break_one)
-    page = signed_in_phone(quiet, base, errors, packages=2)
+    page = ready_phone(quiet, base, errors, packages=2)
     first, *again = fake.package_requests
     assert first == (BATCH, TASKS)
     assert again == [(BATCH, [broken])] * len(again)  # each later round asks for it alone
@@ -201,7 +179,7 @@ def test_a_batch_refused_as_a_whole_is_tried_again_at_the_next_sync(
 
     errors: list[str] = []
     quiet.route(f"**{BATCH}", refuse)
-    page = signed_in_phone(quiet, base, errors, packages=0)
+    page = ready_phone(quiet, base, errors, packages=0)
     until(page, lambda: refusals, "the refusal")
     page.evaluate("frontline.settled()")
     assert counts(page)["packages"] == 0
@@ -225,7 +203,7 @@ def test_more_tasks_than_a_batch_takes_go_in_as_few_requests_as_can_be(
     assert len(tasks) == 2 * MAX_PACKAGES + 1
 
     errors: list[str] = []
-    page = signed_in_phone(context, base, errors, len(tasks))
+    page = ready_phone(context, base, errors, len(tasks))
     size = page.evaluate("import('/app/static/js/sync.js').then((sync) => sync.PACKAGE_BATCH)")
     assert size == MAX_PACKAGES
     assert len(fake.package_requests) == ceil(len(tasks) / size) == 3
