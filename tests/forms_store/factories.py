@@ -13,8 +13,9 @@ from typing import Any
 from sqlalchemy import Engine, insert
 
 from frontline.devices.models import Device
+from frontline.forms.attachments import AttachmentIn
 from frontline.forms.registry import register_folder
-from frontline.forms.submissions import AttachmentIn, SubmissionBody
+from frontline.forms.submissions import SubmissionBody
 from frontline.staff.principal import Principal
 from frontline.store import write_transaction
 from frontline.tasks import assign_task, create_task

@@ -12,13 +12,13 @@ import pytest
 from sqlalchemy import func, select, update
 
 from frontline.audit import AuditEvent
+from frontline.forms.attachments import AttachmentIn
 from frontline.forms.changes import changes_of_submission
 from frontline.forms.models import ChangeRequest, FormSubmission, SubmissionAttachment
 from frontline.forms.refusals import FormsRefused, Refusal, SubmissionInvalid, VersionOutdated
 from frontline.forms.registry import GRACE, register_form
 from frontline.forms.submissions import (
     RECORDED,
-    AttachmentIn,
     SubmissionBody,
     SubmissionOutcome,
     SubmissionReceipt,

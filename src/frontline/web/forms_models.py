@@ -9,16 +9,11 @@ from typing import Any, Literal
 from pydantic import AwareDatetime, BaseModel, Field, JsonValue, field_validator
 
 from frontline.access.purposes import change_reference
+from frontline.forms.attachments import MAX_ATTACHMENT_TEXT, MAX_ATTACHMENTS, AttachmentIn
 from frontline.forms.changes import ChangeInfo
 from frontline.forms.registry import FormVersionInfo, Registration
 from frontline.forms.review import MAX_REASON, MIN_REASON, REASON_PATTERN, Decided, Reviewed
-from frontline.forms.submissions import (
-    MAX_ATTACHMENT_TEXT,
-    MAX_ATTACHMENTS,
-    AttachmentIn,
-    SubmissionBody,
-    SubmissionReceipt,
-)
+from frontline.forms.submissions import SubmissionBody, SubmissionReceipt
 
 FORM_ID = r"^[a-z][a-z0-9_]*$"
 VERSION = r"^[0-9A-Za-z][0-9A-Za-z._-]{0,63}$"
