@@ -16,8 +16,10 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from frontline.ids.sql import quote_identifier as q
 from frontline.integrate.fields import ENTERPRISE, PERSON
 from frontline.integrate.quality import find_issues
+from frontline.integrate.routing import reroute_records
 from frontline.integrate.sources import load_sources
 from frontline.integrate.survivorship import survive
 from frontline.store import (
@@ -178,3 +180,70 @@ def test_judging_only_the_touched_entities_equals_judging_everything(
     assert partial[0] == full[0]
     assert partial[1] == full[1]
     assert partial[2] == full[2]
+
+
+def workspace_tables(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[Any, ...]]]:
+    """The routed and linked records, the golden records and what was published, row sets
+    with columns in name order (a rerouted table may hold its rows in another order)."""
+    found = {}
+    for table in ("records_person", "records_enterprise", "golden_person", "published_golden",
+                  "published_links", "quality_issues"):  # fmt: skip
+        names = sorted(
+            name
+            for (name,) in con.execute(
+                "SELECT column_name FROM duckdb_columns() WHERE table_name = ?", [table]
+            ).fetchall()
+        )
+        listed = ", ".join(map(q, names))
+        query = f"SELECT {listed} FROM {q(table)} ORDER BY ALL"  # noqa: S608 - our tables
+        found[table] = con.execute(query).fetchall()
+    return found
+
+
+@pytest.mark.parametrize("change", ["phones", "source_gone", "nothing"])
+def test_routing_only_the_sources_read_again_equals_routing_everything(
+    city: Path, sqlite_store: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: str
+) -> None:
+    first = tmp_path / "first.duckdb"
+    _, con = integrate(city, sqlite_store, workspace=first, incremental=False)
+    con.close()
+    copy = tmp_path / "copy.duckdb"
+    shutil.copyfile(first, copy)
+    specs = load_sources(SOURCES)
+    if change == "phones":
+        change_phones(city, every=7)
+    elif change == "source_gone":
+        specs = [s for s in specs if s.key != "vehicles_persons"]
+    # The store is left as the first run published it for each of the two runs below.
+    store_file = Path(str(sqlite_store.url.database))
+    saved = tmp_path / "store.sqlite"
+    sqlite_store.dispose()
+    shutil.copyfile(store_file, saved)
+    done: list[bool] = []
+
+    def spied(*args: Any, **kwargs: Any) -> bool:
+        done.append(reroute_records(*args, **kwargs))
+        return done[-1]
+
+    monkeypatch.setattr("frontline.integrate.pipeline.reroute_records", spied)
+    result, con = integrate(city, sqlite_store, specs=specs, workspace=first, incremental=True)
+    rerouted = workspace_tables(con)
+    assert done == [True, True]  # both entity types rerouted, not routed again
+    con.close()
+    sqlite_store.dispose()
+    shutil.copyfile(saved, store_file)
+    calls: list[str] = []
+
+    def route_everything(*args: Any, **kwargs: Any) -> bool:
+        calls.append(args[3])
+        return False
+
+    monkeypatch.setattr("frontline.integrate.pipeline.reroute_records", route_everything)
+    _, con = integrate(city, sqlite_store, specs=specs, workspace=copy, incremental=True)
+    routed = workspace_tables(con)
+    con.close()
+    assert calls == ["records_person", "records_enterprise"]
+    assert result.read == ({"phones": ["pensions"]}.get(change, []))
+    for table, rows in routed.items():
+        assert rerouted[table] == rows, table
+    assert routed["records_person"]  # not two empty tables

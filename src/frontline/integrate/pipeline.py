@@ -44,6 +44,7 @@ from frontline.integrate.routing import (
     QUARANTINED,
     RESIDUE,
     SKIPPED,
+    reroute_records,
     route_records,
 )
 from frontline.integrate.sources import SourceSpec
@@ -213,12 +214,16 @@ def run_integration(
     started = time.perf_counter()
     previous: dict[str, bool] = {}
     for name, entity in entity_types().items():
-        tables = [f"norm_{s.key}" for s in specs if s.entity == name]
+        tables = {s.key: f"norm_{s.key}" for s in specs if s.entity == name}
         if not tables:
             continue
         records = f"records_{name}"
         previous[name] = incremental and scope.remember_links(con, name)
-        route_records(con, entity, tables, records)
+        # An incremental run routes only the rows of the sources it read again.
+        if not (
+            previous[name] and reroute_records(con, entity, tables, records, changed & set(tables))
+        ):
+            route_records(con, entity, list(tables.values()), records)
         _timed(seconds, "route", started)
         say(f"link the {name} residue", len(specs), len(specs))
         started = time.perf_counter()

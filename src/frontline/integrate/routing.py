@@ -3,6 +3,8 @@ matching (the residue), or quarantined with a reason. Every row gets exactly one
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Set
+
 import duckdb
 
 from frontline.ids.sql import quote_identifier as q
@@ -14,6 +16,10 @@ RESIDUE = "residue"
 QUARANTINED = "quarantined"
 SKIPPED = "skipped"
 OTHER_SOURCE = "other_source"
+
+
+ROUTING = ("_contradiction", "_outcome", "_reason", "_entity_key", "_residue_reason", "_confidence")
+"""The columns routing adds to a normalised row (the linking stages change some of them)."""
 
 
 def route_records(
@@ -28,6 +34,70 @@ def route_records(
     it), and ``_contradiction`` for persons whose recorded birth date or sex disagrees with
     their identifier.
     """
+    union = " UNION ALL BY NAME ".join(f"SELECT * FROM {q(t)}" for t in tables)
+    con.execute(f"CREATE OR REPLACE TABLE {q(out_table)} AS {_routed(entity, union)}")
+
+
+def reroute_records(
+    con: duckdb.DuckDBPyConnection,
+    entity: EntityType,
+    tables: Mapping[str, str],
+    out_table: str,
+    changed: Set[str],
+) -> bool:
+    """Bring ``out_table``, as the previous run left it, to what `route_records` would build
+    from ``tables`` (source key → normalised table) now that the ``changed`` sources were read
+    again: their rows (and those of sources no longer given) replaced by their rows routed
+    anew, and every other row routed again from its own columns — which undoes whatever the
+    linking stages did to it — without rewriting the rows that did not change.
+
+    Returns False, having changed nothing, when the table cannot be brought up to date that way
+    (no previous table, or the sources' columns are no longer the table's): route everything.
+    """
+    columns = _columns(con, [out_table, *tables.values()])
+    held = columns.get(out_table)
+    if not held or not set(ROUTING) <= set(held):
+        return False
+    offered: dict[str, str] = {}
+    for table in tables.values():
+        for name, kind in columns.get(table, {}).items():
+            if offered.setdefault(name, kind) != kind:
+                return False  # a column typed differently by two sources: unify from scratch
+    if {**offered, **{c: held[c] for c in ROUTING}} != held:
+        return False
+    kept = sorted(set(tables) - set(changed))
+    con.execute(f"DELETE FROM {q(out_table)} WHERE NOT list_contains(?, _source)", [kept])
+    own = f"SELECT rowid AS __record, * EXCLUDE ({', '.join(ROUTING)}) FROM {q(out_table)}"
+    differs = " OR ".join(f"r.{c} IS DISTINCT FROM s.{c}" for c in ROUTING)
+    con.execute(
+        f"""
+        UPDATE {q(out_table)} AS r SET {", ".join(f"{c} = s.{c}" for c in ROUTING)}
+        FROM (SELECT __record, {", ".join(ROUTING)} FROM ({_routed(entity, own)})) AS s
+        WHERE r.rowid = s.__record AND ({differs})
+        """
+    )
+    fresh = [q(tables[key]) for key in sorted(changed) if key in tables]
+    if fresh:
+        union = " UNION ALL BY NAME ".join(f"SELECT * FROM {t}" for t in fresh)
+        con.execute(f"INSERT INTO {q(out_table)} BY NAME {_routed(entity, union)}")
+    return True
+
+
+def _columns(con: duckdb.DuckDBPyConnection, tables: list[str]) -> dict[str, dict[str, str]]:
+    """Each table's columns and their types, in order."""
+    found: dict[str, dict[str, str]] = {}
+    for table, name, kind in con.execute(
+        "SELECT table_name, column_name, data_type FROM duckdb_columns() "
+        "WHERE table_name IN (SELECT unnest(?)) ORDER BY table_name, column_index",
+        [tables],
+    ).fetchall():
+        found.setdefault(table, {})[name] = kind
+    return found
+
+
+def _routed(entity: EntityType, rows: str) -> str:
+    """The SELECT that routes the normalised ``rows`` (a query): every column of theirs, then
+    the routing columns."""
     ident = entity.identifier.name
     status, reason = q(ident + "__status"), q(ident + "__reason")
     contradiction = "NULL::VARCHAR"
@@ -39,16 +109,13 @@ def route_records(
             f"THEN 'birth_date' WHEN {q('sex')} IS NOT NULL AND {id_sex} IS NOT NULL "
             f"AND {sex} <> {id_sex} THEN 'sex' END"
         )
-    union = " UNION ALL BY NAME ".join(f"SELECT * FROM {q(t)}" for t in tables)
     usable = f"{status} IN ('valid', 'repaired')"
     has_name = f"{q('name')} IS NOT NULL"
-    con.execute(
-        f"""
-        CREATE OR REPLACE TABLE {q(out_table)} AS
+    return f"""
         SELECT *, CASE WHEN _outcome = '{RESIDUE}' THEN _reason END AS _residue_reason,
                NULL::DOUBLE AS _confidence
         FROM (
-        WITH u AS (SELECT *, {contradiction} AS _contradiction FROM ({union}))
+        WITH u AS (SELECT *, {contradiction} AS _contradiction FROM ({rows}))
         SELECT *,
             CASE
                 WHEN _disposition IS NOT NULL THEN _disposition
@@ -69,4 +136,3 @@ def route_records(
         FROM u
         )
         """
-    )
