@@ -11,6 +11,7 @@ import pytest
 
 from frontline.ids.sql import resident_normalized
 from frontline.integrate import residue_model
+from frontline.integrate.kinship import link_through_parents
 from frontline.integrate.pipeline import run_integration
 from frontline.integrate.residue import link_person_residue, profile_sql
 from frontline.integrate.residue_model import ResidueSettings
@@ -35,9 +36,11 @@ def _routed(con: duckdb.DuckDBPyConnection, table: str) -> None:
         f"""
         CREATE OR REPLACE TABLE {table} AS
         SELECT * EXCLUDE (_confidence) REPLACE (
-            CASE WHEN _residue_reason IS NOT NULL THEN 'residue' ELSE _outcome END AS _outcome,
+            CASE WHEN _residue_reason IS NOT NULL THEN 'residue'
+                 WHEN _reason = 'no_identity' THEN 'quarantined' ELSE _outcome END AS _outcome,
             coalesce(_residue_reason, _reason) AS _reason,
-            CASE WHEN _residue_reason IS NULL THEN _entity_key END AS _entity_key)
+            CASE WHEN _residue_reason IS NULL AND _reason IS DISTINCT FROM 'no_identity'
+                 THEN _entity_key END AS _entity_key)
         FROM records_person
         """  # noqa: S608 - names from this file
     )
@@ -147,6 +150,7 @@ def test_linking_again_gives_the_same_links_and_leaves_only_its_tables(
     for table in ("again_1", "again_2"):
         _routed(con, table)
         result = link_person_residue(con, table)
+        link_through_parents(con, table, load_sources(SOURCES))  # as the pipeline does
         assert result.note == ""
         assert result.residue == result.linked + result.review + result.unmatched
         runs.append(_outcomes(con, table))

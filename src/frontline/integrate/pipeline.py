@@ -26,6 +26,7 @@ from frontline.integrate import duplicates, quality, scope, workspace
 from frontline.integrate.corrections import correction_sources
 from frontline.integrate.fields import entity_types
 from frontline.integrate.identity import Identities, assign_entity_ids
+from frontline.integrate.kinship import link_through_parents
 from frontline.integrate.normalise import normalise_source
 from frontline.integrate.publishing import can_publish_changes, publish_run
 from frontline.integrate.readers import read_source
@@ -233,6 +234,9 @@ def run_integration(
             linked = link_person_residue(
                 con, records, chosen.residue, decisions, model=model, changed=frozenset(changed)
             )
+            kin = link_through_parents(con, records, specs)
+            if kin:
+                notes.append(f"person: {kin} nameless records linked through a parent")
             merged = duplicates.apply_merges(con, records, decisions)
             duplicates.find_duplicate_entities(con, linked.model, chosen.residue.review_threshold)
             if merged:

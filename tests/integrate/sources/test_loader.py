@@ -59,6 +59,12 @@ def test_the_shipped_examples_all_load() -> None:
             "100",
         ),
         (
+            ("  payment_status: FFZT\n", "  payment_status: FFZT\nparent_id: mother_id\n"),
+            13,
+            "parent_id",
+            "'mother_id' is not an attribute",
+        ),
+        (
             ("{column: XM, priority: 20}", "{colum: XM}"),
             10,
             "fields.name.colum",

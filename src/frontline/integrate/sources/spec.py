@@ -100,6 +100,15 @@ class SourceSpec(_Model):
     being paid): a death registered before that date is flagged on them. The column must be
     mapped as a field or attribute."""
 
+    household: str | None = Field(default=None, min_length=1)
+    """The attribute holding a person's household number (户号): the households a parent's
+    record places its children in, for records linked through a parent (`parent_id`)."""
+    parent_id: str | None = Field(default=None, min_length=1)
+    """The attribute holding a parent's resident ID number, on records that may name nobody else
+    — a birth certificate issued before the child was named: such a record, with no name and no
+    usable identifier of its own, joins the one child of its birth date and sex in the parent's
+    household (a source with `household`). Twins of one sex stay unlinked."""
+
     @field_validator("fields", mode="before")
     @classmethod
     def _shorthand(cls, value: object) -> object:
@@ -165,6 +174,14 @@ class SourceSpec(_Model):
                         "map it as a field or attribute",
                     )
                 )
+        for key in ("household", "parent_id"):
+            attribute = getattr(self, key)
+            if attribute is None:
+                continue
+            if self.entity != "person":
+                found.append(((key,), "only person sources have households and parents"))
+            elif attribute not in self.attributes:
+                found.append(((key,), f"{attribute!r} is not an attribute; map it first"))
         if self.format == "table" and self.table is None:
             found.append(
                 (
