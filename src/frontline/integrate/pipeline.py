@@ -236,7 +236,10 @@ def run_integration(
             )
             kin = link_through_parents(con, records, specs)
             if kin:
-                notes.append(f"person: {kin} nameless records linked through a parent")
+                notes.append(
+                    f"person: {kin} nameless records linked through a parent "
+                    f"（{kin} 条无姓名记录经父母关联）"
+                )
             merged = duplicates.apply_merges(con, records, decisions)
             duplicates.find_duplicate_entities(con, linked.model, chosen.residue.review_threshold)
             if merged:
