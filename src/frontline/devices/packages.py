@@ -2,6 +2,7 @@
 that say it is gone.
 
     package = issue_package(connection, principal, "T00000042", policy, now=now, writer=writer)
+    outcomes = issue_packages(connection, principal, ["T00000042", "T00000043"], policy, now=now)
     receipt_packages(connection, device_id, [Receipt(package.id, "completed", deleted_at)], now=now)
     inventory(connection, auditor, now=now)        # which subjects' data is on which device
 
