@@ -326,7 +326,12 @@ def end_device_sessions(connection: Connection, device_id: str, *, now: datetime
 
 
 def list_devices(
-    connection: Connection, viewer: Principal, *, now: datetime, staff_id: int | None = None
+    connection: Connection,
+    viewer: Principal,
+    *,
+    now: datetime,
+    staff_id: int | None = None,
+    device_id: str | None = None,
 ) -> list[DeviceInfo]:
     """The devices of staff inside the viewer's area scope (an administrator or auditor), the
     most recently enrolled first, with the packages on each now and commands waiting."""
@@ -344,6 +349,8 @@ def list_devices(
     )
     if staff_id is not None:
         query = query.where(Device.staff_id == staff_id)
+    if device_id is not None:
+        query = query.where(Device.id == device_id)
     query = query.where(staff_in_scope(viewer))
     live = dict(
         connection.execute(
@@ -353,12 +360,12 @@ def list_devices(
         ).all()
     )
     pending: dict[str, list[str]] = {}
-    for device_id, kind in connection.execute(
+    for commanded, kind in connection.execute(
         select(DeviceCommand.device_id, DeviceCommand.kind)
         .where(DeviceCommand.done_at.is_(None))
         .order_by(DeviceCommand.id)
     ):
-        pending.setdefault(device_id, []).append(kind)
+        pending.setdefault(commanded, []).append(kind)
     found = []
     for row in connection.execute(query):
         found.append(

@@ -26,6 +26,12 @@ def quote_identifier(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def quote_literal(text: str) -> str:
+    """A DuckDB string literal for a name from the configuration (a source key, an attribute
+    name), never for data: data goes in as parameters."""
+    return "'" + text.replace("'", "''") + "'"
+
+
 def register_divisions(
     con: duckdb.DuckDBPyConnection, divisions: DivisionTable | None = None
 ) -> None:

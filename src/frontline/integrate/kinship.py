@@ -19,7 +19,7 @@ from collections.abc import Sequence
 import duckdb
 
 from frontline.ids.sql import quote_identifier as q
-from frontline.ids.sql import resident_normalized
+from frontline.ids.sql import quote_literal, resident_normalized
 from frontline.integrate.residue import RULE
 from frontline.integrate.routing import IDENTIFIER, QUARANTINED
 from frontline.integrate.sources import SourceSpec
@@ -38,11 +38,11 @@ def link_through_parents(
     if not children or not households:
         return 0
     parent = " ".join(
-        f"WHEN {_literal(s.key)} THEN _attributes ->> {_literal(s.parent_id or '')}"
+        f"WHEN {quote_literal(s.key)} THEN _attributes ->> {quote_literal(s.parent_id or '')}"
         for s in children
     )
     household = " ".join(
-        f"WHEN {_literal(s.key)} THEN _attributes ->> {_literal(s.household or '')}"
+        f"WHEN {quote_literal(s.key)} THEN _attributes ->> {quote_literal(s.household or '')}"
         for s in households
     )
     placed = f"""
@@ -77,7 +77,3 @@ def link_through_parents(
         [[s.key for s in households], [s.key for s in children]],
     ).fetchall()
     return int(linked[0][0]) if linked else 0
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"

@@ -31,6 +31,7 @@ import duckdb
 import pyarrow as pa
 
 from frontline.ids.sql import quote_identifier as q
+from frontline.ids.sql import quote_literal
 from frontline.integrate.fields import EntityType, Kind
 from frontline.integrate.sources import SourceSpec
 from frontline.integrate.sources.spec import SkipRule
@@ -299,7 +300,7 @@ def measure(
         SELECT _source AS source, count(*) AS rows, {total(complete(spec))} AS complete,
                {total(present(spec))} AS present, {total(valid(spec))} AS valid
         FROM {q(records)}
-        WHERE _source = {_literal(spec.key)} AND _outcome NOT IN ('skipped', 'other_source')
+        WHERE _source = {quote_literal(spec.key)} AND _outcome NOT IN ('skipped', 'other_source')
         GROUP BY _source
         """
         for spec in mine
@@ -354,11 +355,6 @@ def measure(
         )
     finally:
         con.unregister("__measured_sources")
-
-
-def _literal(text: str) -> str:
-    """A SQL string literal (source keys are checked identifiers; quotes are doubled anyway)."""
-    return "'" + text.replace("'", "''") + "'"
 
 
 Scores = tuple[str, float, float, float, float, int]

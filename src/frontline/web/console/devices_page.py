@@ -138,8 +138,8 @@ def _device(
     connection: Connection, user: ConsoleUser, device_id: str, now: datetime
 ) -> DeviceInfo | None:
     """The device `device_id` as the administrator's list shows it, or None."""
-    found = list_devices(connection, user.principal, now=now)
-    return next((device for device in found if device.id == device_id), None)
+    found = list_devices(connection, user.principal, now=now, device_id=device_id)
+    return found[0] if found else None
 
 
 def _labels(entity_type: str, fields: list[str], lang: str) -> str:
