@@ -423,19 +423,11 @@ def _device(api: APIRouter) -> None:
             principal = request_principal(connection, request, now)
             _device_of(principal)
             try:
-                package = _refused(
-                    lambda: issue_package(
-                        connection,
-                        principal,
-                        reference,
-                        policy,
-                        now=now,
-                        signer=signer,
-                        writer=writer,
-                    )
+                package = issue_package(
+                    connection, principal, reference, policy, now=now, signer=signer, writer=writer
                 )
-            except AccessRefused as refused:
-                raise refusal(refused.reason) from None
+            except (DeviceError, AccessRefused) as refused:
+                raise _package_problem(refused) from None
             return _package_out(package)
 
         response.headers.update(NO_STORE)
@@ -480,12 +472,7 @@ def _device(api: APIRouter) -> None:
                     task=asked, status=201, package=_package_out(outcome.package), problem=None
                 ))  # fmt: skip
                 continue
-            refused = outcome.refusal
-            problem = (
-                refusal(refused.reason)
-                if isinstance(refused, AccessRefused)
-                else device_problem(refused or DeviceError("task_not_yours"))
-            )
+            problem = _package_problem(outcome.refusal or DeviceError("task_not_yours"))
             details = problem.details(catalogue, language)
             results.append(PackageResultOut(
                 task=asked, status=details.status, package=None,
@@ -511,6 +498,14 @@ def _device(api: APIRouter) -> None:
         return ReceiptsOut(
             accepted=report.accepted, repeated=report.repeated, unknown=report.unknown
         )
+
+
+def _package_problem(refused: DeviceError | AccessRefused) -> Problem:
+    """Why a task's package is not issued: not the worker's task, or the policy's refusal
+    (its audit event kept)."""
+    if isinstance(refused, AccessRefused):
+        return refusal(refused.reason)
+    return device_problem(refused)
 
 
 def _package_out(package: Package) -> PackageOut:
