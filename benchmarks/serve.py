@@ -14,9 +14,12 @@ side by side.
   ``--seconds``, each at its intended time whatever the earlier ones are doing, over up to
   ``--connections`` keep-alive connections; latency runs from the *intended* send time to the
   last byte, so a stalled server shows as latency instead of as a slower send rate (no
-  coordinated omission). Every request is the signed-in worker's ``GET
-  /api/v1/tasks/{task}/subject``: a session lookup, the policy decision, the minimised read and
-  an audit append, in one transaction.
+  coordinated omission). ``--warmup`` seconds of the same load come first, not measured: the
+  server process is new, and its first requests open connections and fill caches. Every
+  request is the signed-in worker's ``GET /api/v1/tasks/{task}/subject``: the session, the
+  task, the policy's facts and the golden record in one statement (on PostgreSQL the route
+  answers in the event loop), the policy decision, and the audit append, committed before
+  the answer.
 - **Maximum throughput** (``max_rps``, ``bare_rps``): ``wrk`` (closed loop, ``--wrk-connections``
   connections, ``--wrk-seconds``) on the subject read and on ``/bench/bare``; ``max_ratio`` is
   their ratio. Without ``wrk`` on the machine, both are null.
@@ -262,6 +265,9 @@ def main() -> None:
     )
     parser.add_argument("--rate", type=float, default=500.0, help="requests per second offered")
     parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument(
+        "--warmup", type=float, default=2.0, help="seconds of the same load first, not measured"
+    )
     parser.add_argument("--connections", type=int, default=64, help="open-loop connections")
     parser.add_argument("--persons", type=int, default=5000)
     parser.add_argument("--database", default=DEFAULT_DATABASE, help="a PostgreSQL URL")
@@ -316,6 +322,8 @@ def main() -> None:
             server.wait(timeout=30)
             server = start_server(url, folder, port, args.workers)
             wait_until_up(base, server)
+            if args.warmup > 0:  # a fresh process: its connections, caches, prepared statements
+                asyncio.run(open_loop(port, paths, token, args.rate, args.warmup, args.connections))
             loaded = asyncio.run(
                 open_loop(port, paths, token, args.rate, args.seconds, args.connections)
             )
@@ -331,6 +339,7 @@ def main() -> None:
         "rate": args.rate,
         "workers": args.workers,
         "seconds": args.seconds,
+        "warmup_seconds": args.warmup,
         "tasks_read": len(paths),
         **loaded,
         "max_rps": max_rps,

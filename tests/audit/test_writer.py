@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections.abc import Sequence
 
@@ -81,3 +82,22 @@ def test_a_failed_batch_fails_every_request_in_it_and_the_writer_goes_on(
     writer.close()
     with pytest.raises(AuditWriterClosedError):
         writer.write([read(3)])
+
+
+def test_an_event_loop_awaits_its_events_without_blocking_its_thread(engine: Engine) -> None:
+    writer = AuditWriter(engine)
+
+    async def reads() -> tuple[list[list[int]], list[int]]:
+        # Handed over together, committed by the writer's thread, awaited in the loop.
+        futures = [asyncio.wrap_future(writer.submit([read(i), read(i + 100)])) for i in range(5)]
+        return list(await asyncio.gather(*futures)), await asyncio.wrap_future(writer.submit([]))
+
+    answers, nothing = asyncio.run(reads())
+    writer.close()
+    assert nothing == []
+    assert sorted(seq for answer in answers for seq in answer) == list(range(1, 11))
+    for answer in answers:
+        assert answer[1] == answer[0] + 1
+    with engine.connect() as connection:
+        stored = dict(connection.execute(select(AuditEvent.seq, AuditEvent.subject_id)).all())
+    assert [stored[s] for s in answers[2]] == [read(2).subject_id, read(102).subject_id]

@@ -1,3 +1,4 @@
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -134,3 +135,18 @@ def test_a_version_is_parsed_once_and_a_row_edited_behind_the_registry_is_read_a
         assert read.name == "改过的名称"
         assert scenario_version(connection, scenario.key, 3) is not read
     assert parsed_scenario(scenario.digest(), scenario.declaration()) is first
+
+
+def test_a_declaration_read_as_text_is_parsed_once_and_compared_as_text() -> None:
+    scenario = _scenario(version=4)
+    stored = json.dumps(scenario.declaration(), ensure_ascii=False)
+    first = parsed_scenario(scenario.digest(), stored)
+    assert first == scenario
+    assert parsed_scenario(scenario.digest(), stored) is first
+    assert parsed_scenario(scenario.digest(), scenario.declaration()) is first
+    edited = stored.replace(scenario.name, "改过的名称")
+    assert edited != stored
+    changed = parsed_scenario(scenario.digest(), edited)
+    assert changed.name == "改过的名称"
+    assert parsed_scenario(scenario.digest(), edited) is not changed  # never shared
+    assert parsed_scenario(scenario.digest(), stored) is first

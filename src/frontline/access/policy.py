@@ -29,7 +29,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 from sqlalchemy import BindParameter, Connection, Select, String, bindparam, select
@@ -52,11 +52,11 @@ from frontline.areas import contains, grid_of_subject
 from frontline.areas.models import SubjectArea
 from frontline.scenarios import Scenario, current_scenario, scenario_version
 from frontline.scenarios.models import ScenarioVersion
-from frontline.scenarios.registry import parsed_scenario
+from frontline.scenarios.registry import declaration_text, parsed_scenario
 from frontline.staff.principal import Principal
 from frontline.staff.roles import Role
 from frontline.store import Entity
-from frontline.store.hot import fetch_one
+from frontline.store.hot import Lookup, fetch, fetch_one
 
 _MERGE_HOPS = 16
 """Merged entities point at their survivor; chains are short, and a cycle must not hang us."""
@@ -298,30 +298,49 @@ def _entity_state() -> Select[str, str, str | None]:
 
 def _task_facts(connection: Connection, task: TaskFacts, entity_id: str) -> Facts:
     """The facts for reading `entity_id` through `task`: its scenario version, the entity
-    and its grid, in one statement (every worker's read asks this)."""
-    found = fetch_one(
-        connection,
-        _task_located(),
-        {"key": task.scenario_key, "version": task.scenario_version, "entity": entity_id},
-    )
-    if found is None:  # no such scenario version: refused before the subject matters
+    and its grid, in one statement (every worker's read asks this) unless the entity was
+    merged into another."""
+    found = fetch(connection, task_facts(task, entity_id))
+    if isinstance(found, Merged):
+        return Facts(*locate_subject(connection, entity_id), found.scenario)
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class Merged:
+    """`task_facts`' answer for an entity merged into another: whose survivor and grid take
+    more reads (`locate_subject`)."""
+
+    scenario: Scenario
+
+
+def task_facts(task: TaskFacts, entity_id: str) -> Lookup[Facts | Merged]:
+    """The read behind `decide` for a task purpose, to run on any connection
+    (`frontline.store.hot`): the facts for reading `entity_id` through `task`, or `Merged`."""
+    params = {"key": task.scenario_key, "version": task.scenario_version, "entity": entity_id}
+    return Lookup(task_located_statement(), params, partial(_located_facts, entity_id))
+
+
+def _located_facts(entity_id: str, rows: list[Any]) -> Facts | Merged:
+    if not rows:  # no such scenario version: refused before the subject matters
         return Facts(None, None, None)
+    (found,) = rows
     scenario = parsed_scenario(found.digest, found.declaration)
     if found.status is None or found.status == "retired":
         return Facts(None, None, scenario)
     if found.status == "active":
         return Facts(Subject(found.entity_type, entity_id), found.grid_code, scenario)
-    return Facts(*locate_subject(connection, entity_id), scenario)
+    return Merged(scenario)
 
 
 @cache
-def _task_located() -> Select[str, dict[str, Any], str | None, str | None, str | None, str | None]:
+def task_located_statement() -> Select[str, str, str | None, str | None, str | None, str | None]:
     """The statement of `_task_facts`, built once: building it costs more than running it."""
     entity: BindParameter[str] = bindparam("entity", type_=String())
     return (
         select(
             ScenarioVersion.digest,
-            ScenarioVersion.declaration,
+            declaration_text(),
             Entity.entity_type,
             Entity.status,
             Entity.merged_into,

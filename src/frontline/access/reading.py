@@ -19,8 +19,15 @@ from typing import Any
 from sqlalchemy import Connection, Select, bindparam, select
 
 from frontline.access.masking import MaskRule, mask_record
-from frontline.access.policy import Decision, decide, preferred_role
-from frontline.access.purposes import CounterPurpose, Purpose, PurposeKind, Subject
+from frontline.access.policy import Decision, Facts, decide, judge, preferred_role
+from frontline.access.purposes import (
+    CounterPurpose,
+    Purpose,
+    PurposeKind,
+    Subject,
+    TaskFacts,
+    TaskPurpose,
+)
 from frontline.access.refusals import Reason
 from frontline.audit import AuditWriter, EventDraft, Signer, append
 from frontline.ids import parse_resident_id
@@ -29,7 +36,7 @@ from frontline.staff.principal import Principal
 from frontline.staff.roles import Role
 from frontline.store import Entity
 from frontline.store.golden import GoldenRecord
-from frontline.store.hot import fetch_one
+from frontline.store.hot import Lookup, fetch
 
 READ = "read"
 REFUSED = "read_refused"
@@ -91,13 +98,13 @@ def read_subjects(
     does it alone, with their audit events (reads and refusals) appended together: one
     `SubjectRecord`, or the `AccessRefused` of a refusal, per read, in order."""
     drafts: list[EventDraft] = []
-    answers: list[_Allowed | AccessRefused] = []
+    answers: list[AllowedRead | AccessRefused] = []
     for purpose, subject in reads:
         decision = decide(connection, principal, purpose, subject, now=now)
         if decision.allowed and decision.scenario is not None and decision.role is not None:
-            found = fetch_one(connection, _golden(), {"entity": decision.subject.id})
-            if found is not None and found.values is not None:
-                allowed = _Allowed(decision, decision.scenario, decision.role, found.values)
+            values = fetch(connection, golden_values(decision.subject.id))
+            if values is not None:
+                allowed = AllowedRead(decision, decision.scenario, decision.role, values)
                 drafts.append(allowed.draft(principal, now))
                 answers.append(allowed)
                 continue
@@ -113,8 +120,9 @@ def read_subjects(
 
 
 @dataclass(frozen=True, slots=True)
-class _Allowed:
-    """A read the policy allowed, before its audit event is appended."""
+class AllowedRead:
+    """A read the policy allowed, before its audit event is appended: `draft` is that event,
+    `record` what leaves the server once it is appended as `seq`."""
 
     decision: Decision
     scenario: Scenario
@@ -192,8 +200,43 @@ def counter_lookup(
     )
 
 
+def allowed_task_read(
+    principal: Principal,
+    task: TaskFacts,
+    facts: Facts,
+    values: Mapping[str, Any] | None,
+    *,
+    now: datetime,
+) -> AllowedRead | None:
+    """The read of `task`'s subject by `principal` when the policy (`judge`) allows it on
+    `facts` and `values` (the subject's golden record) were read with them; None otherwise —
+    and then nothing is recorded here: the caller takes `read_subject`, which decides
+    again and records the refusal. For a caller that loaded the facts itself
+    (`task_facts`, `golden_values`), in one round trip to the database."""
+    decision = judge(principal, TaskPurpose(task), task.subject, facts, now=now)
+    if not decision.allowed or decision.scenario is None or decision.role is None:
+        return None
+    if values is None or decision.subject.id != task.subject.id:
+        return None
+    return AllowedRead(decision, decision.scenario, decision.role, values)
+
+
+def golden_values(entity_id: str) -> Lookup[Mapping[str, Any] | None]:
+    """The values of `entity_id`'s golden record (None without one), to run on any connection
+    (`frontline.store.hot`)."""
+    return Lookup(golden_statement(), {"entity": entity_id}, _values)
+
+
+def _values(rows: list[Any]) -> Mapping[str, Any] | None:
+    if not rows:
+        return None
+    (row,) = rows
+    values: Mapping[str, Any] | None = row.values
+    return values
+
+
 @cache
-def _golden() -> Select[dict[str, Any]]:
+def golden_statement() -> Select[dict[str, Any]]:
     """The golden record's values, by entity: built once (building costs more than running)."""
     return select(GoldenRecord.values).where(GoldenRecord.entity_id == bindparam("entity"))
 

@@ -38,6 +38,7 @@ from frontline.audit.draft import EventDraft
 from frontline.audit.keys import Signer
 from frontline.audit.models import AuditChain, AuditCheckpoint, AuditEvent
 from frontline.store.base import utc_now
+from frontline.store.hot import copy_rows
 
 DEFAULT_CHECKPOINT_EVERY = 1000
 
@@ -80,7 +81,7 @@ def append(
     new_hash = hasher(head.algorithm)
     now = utc_now()
     prev = head.last_hash
-    rows = []
+    rows: list[tuple[object, ...]] = []
     for seq, draft in enumerate(drafts, start=first):
         occurred_at = (draft.occurred_at or now).astimezone(UTC)
         fields_text = document_text(list(draft.fields))
@@ -101,33 +102,60 @@ def append(
         )
         digest = link(new_hash, prev, encoding)
         rows.append(
-            {
-                "seq": seq,
-                "occurred_at": occurred_at,
-                "actor_id": draft.actor_id,
-                "actor_role": draft.actor_role,
-                "department": draft.department,
-                "device_id": draft.device_id,
-                "action": draft.action,
-                "purpose_kind": draft.purpose_kind,
-                "purpose_ref": draft.purpose_ref,
-                "subject_type": draft.subject_type,
-                "subject_id": draft.subject_id,
-                "fields_text": fields_text,
-                "detail_text": detail_text,
-                "prev_hash": prev,
-                "hash": digest,
-            }
+            (
+                seq,
+                occurred_at,
+                draft.actor_id,
+                draft.actor_role,
+                draft.department,
+                draft.device_id,
+                draft.action,
+                draft.purpose_kind,
+                draft.purpose_ref,
+                draft.subject_type,
+                draft.subject_id,
+                fields_text,
+                detail_text,
+                prev,
+                digest,
+            )
         )
         prev = digest
     statements = _statements()
-    connection.execute(statements.insert_events, rows)
+    # The documents go in as the exact text that was hashed, past the column's encoder.
+    if not copy_rows(connection, AuditEvent.__tablename__, _EVENT_COLUMNS, rows):
+        parameters = [dict(zip(_EVENT_PARAMETERS, row, strict=True)) for row in rows]
+        connection.execute(statements.insert_events, parameters)
     last, checkpoint_seq = head.last_seq, head.checkpoint_seq
     if signer is not None and last - head.checkpoint_seq >= checkpoint_every:
         _write_checkpoint(connection, signer, head, last, prev, now)
         checkpoint_seq = last
     connection.execute(statements.set_head, {"new_hash": prev, "new_checkpoint": checkpoint_seq})
     return list(range(first, last + 1))
+
+
+_EVENT_COLUMNS = (
+    "seq",
+    "occurred_at",
+    "actor_id",
+    "actor_role",
+    "department",
+    "device_id",
+    "action",
+    "purpose_kind",
+    "purpose_ref",
+    "subject_type",
+    "subject_id",
+    "fields",
+    "detail",
+    "prev_hash",
+    "hash",
+)
+"""An event row's columns, in the order `append` builds its rows."""
+_EVENT_PARAMETERS = tuple(
+    {"fields": "fields_text", "detail": "detail_text"}.get(name, name) for name in _EVENT_COLUMNS
+)
+"""The same, as `insert_events` names its parameters."""
 
 
 def checkpoint(connection: Connection, signer: Signer) -> int | None:

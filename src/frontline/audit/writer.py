@@ -9,6 +9,7 @@ seqs. No request returns personal data before its event is committed.
 
     writer = AuditWriter(engine, signer=signer)
     (seq,) = writer.write([draft])      # blocks until the event is committed
+    (seq,) = await asyncio.wrap_future(writer.submit([draft]))   # in an event loop
     writer.close()
 
 For a server database (PostgreSQL). On SQLite a request that holds the write lock would wait
@@ -66,13 +67,19 @@ class AuditWriter:
 
     def write(self, drafts: Sequence[EventDraft], timeout: float = 30.0) -> list[int]:
         """Append `drafts` (in order, together) and return their seqs once committed."""
+        return self.submit(drafts).result(timeout=timeout)
+
+    def submit(self, drafts: Sequence[EventDraft]) -> Future[list[int]]:
+        """Hand `drafts` over to be appended (in order, together): the future of their seqs,
+        done once they are committed. For a caller that must not block its thread."""
         if self._closed:
             raise AuditWriterClosedError("the audit writer is closed")
-        if not drafts:
-            return []
         future: Future[list[int]] = Future()
+        if not drafts:
+            future.set_result([])
+            return future
         self._queue.put((list(drafts), future))
-        return future.result(timeout=timeout)
+        return future
 
     def close(self) -> None:
         """Append what is queued, then stop the thread."""

@@ -7,6 +7,7 @@ the older ones for new work while tasks keep the version they were created under
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -14,7 +15,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Select, bindparam, func, insert, select
+from sqlalchemy import Connection, Label, Select, Text, bindparam, cast, func, insert, select
 
 from frontline.scenarios.loader import DeclaredScenario
 from frontline.scenarios.models import ScenarioVersion
@@ -122,11 +123,19 @@ def scenario_version(connection: Connection, key: str, version: int) -> Scenario
 
 
 @cache
-def _version() -> Select[str, dict[str, Any]]:
+def _version() -> Select[str, str]:
     """The statement of `scenario_version`, built once: building it costs more than running it."""
-    return select(ScenarioVersion.digest, ScenarioVersion.declaration).where(
+    return select(ScenarioVersion.digest, declaration_text()).where(
         ScenarioVersion.key == bindparam("key"), ScenarioVersion.version == bindparam("version")
     )
+
+
+def declaration_text() -> Label[str]:
+    """A scenario version's declaration as its stored text, labelled ``declaration``: what
+    `parsed_scenario` takes from a statement that reads it on every request. Text is
+    compared with what was parsed before, and only parsed when it differs — JSON would be
+    parsed into a document by the driver on every read."""
+    return cast(ScenarioVersion.declaration, Text).label("declaration")
 
 
 class _ParsedScenarios:
@@ -134,24 +143,44 @@ class _ParsedScenarios:
 
     def __init__(self, limit: int = 256) -> None:
         self._limit = limit
-        self._by_digest: dict[str, tuple[Mapping[str, Any], Scenario]] = {}
+        self._by_digest: dict[str, _Parsed] = {}
         self._lock = threading.Lock()
 
-    def get(self, digest: str, declaration: Mapping[str, Any]) -> Scenario:
+    def get(self, digest: str, declaration: Mapping[str, Any] | str) -> Scenario:
         found = self._by_digest.get(digest)
         # Comparing the declarations is cheap next to parsing one; it keeps a row edited
         # behind the registry's back (its digest left as it was) from being served as the
         # registered content.
-        if found is not None and found[0] == declaration:
-            return found[1]
-        scenario = Scenario.model_validate(declaration)
+        if found is not None and found.holds(declaration):
+            return found.scenario
+        text: str | None = None
+        if isinstance(declaration, str):
+            text, document = declaration, json.loads(declaration)
+        else:
+            document = declaration
+        scenario = Scenario.model_validate(document)
         if scenario.digest() != digest:  # an edited row: read as stored, never shared
             return scenario
         with self._lock:
             if len(self._by_digest) >= self._limit:
                 self._by_digest.clear()
-            self._by_digest[digest] = (declaration, scenario)
+            self._by_digest[digest] = _Parsed(text, document, scenario)
         return scenario
+
+
+@dataclass(frozen=True, slots=True)
+class _Parsed:
+    """A declaration as read (its text, when it was read as text), and what it declares."""
+
+    text: str | None
+    document: Mapping[str, Any]
+    scenario: Scenario
+
+    def holds(self, declaration: Mapping[str, Any] | str) -> bool:
+        """Whether `declaration` is this one."""
+        if isinstance(declaration, str):
+            return declaration == self.text
+        return declaration == self.document
 
 
 @cache
@@ -159,10 +188,11 @@ def _parsed() -> _ParsedScenarios:
     return _ParsedScenarios()
 
 
-def parsed_scenario(digest: str, declaration: Mapping[str, Any]) -> Scenario:
-    """The scenario a stored ``declaration`` with ``digest`` declares: parsed on first sight,
-    then shared (a `Scenario` is frozen). A declaration that does not match its digest is
-    parsed every time and never shared."""
+def parsed_scenario(digest: str, declaration: Mapping[str, Any] | str) -> Scenario:
+    """The scenario a stored ``declaration`` (the document, or its text as
+    `declaration_text` reads it) with ``digest`` declares: parsed on first sight, then
+    shared (a `Scenario` is frozen). A declaration that does not match its digest is parsed
+    every time and never shared."""
     return _parsed().get(digest, declaration)
 
 

@@ -37,7 +37,7 @@ from frontline.staff.roles import Role
 from frontline.staff.tokens import new_public_id, new_token, token_digest
 from frontline.store.base import UtcDateTime
 from frontline.store.engine import begin_write
-from frontline.store.hot import fetch_all
+from frontline.store.hot import Lookup, fetch
 
 MAX_CLIENT_LENGTH = 64
 MAX_USERNAME_LENGTH = 128
@@ -351,10 +351,20 @@ def authenticate(connection: Connection, access_token: str, *, now: datetime) ->
 
     One indexed read by the token's digest (a row per role); it writes nothing.
     """
+    lookup = authentication(access_token, now=now)
+    return None if lookup is None else fetch(connection, lookup)
+
+
+def authentication(access_token: str, *, now: datetime) -> Lookup[Principal | None] | None:
+    """`authenticate`'s read, to run on any connection (`frontline.store.hot`); None for a
+    string that cannot be a token at all."""
     digest = token_digest(access_token)
     if digest is None:
         return None
-    rows = fetch_all(connection, _authentication(), {"digest": digest, "now": now})
+    return Lookup(authentication_statement(), {"digest": digest, "now": now}, _principal)
+
+
+def _principal(rows: list[Any]) -> Principal | None:
     if not rows:
         return None
     first = rows[0]
@@ -371,7 +381,7 @@ def authenticate(connection: Connection, access_token: str, *, now: datetime) ->
 
 
 @cache
-def _authentication() -> Select[*tuple[Any, ...]]:
+def authentication_statement() -> Select[*tuple[Any, ...]]:
     """The statement of `authenticate`, built once: building it costs more than running it."""
     return (
         select(

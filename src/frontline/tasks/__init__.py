@@ -52,6 +52,7 @@ from frontline.tasks.records import (
     get_task,
     list_tasks,
     read_task,
+    task_brief,
     transitions_of,
 )
 
@@ -95,6 +96,7 @@ __all__ = [
     "read_task",
     "seed_demo_tasks",
     "start_task",
+    "task_brief",
     "task_scenario",
     "transitions_of",
     "visible",

@@ -19,7 +19,7 @@ from frontline.areas.codes import area_bounds
 from frontline.scenarios.models import ScenarioVersion
 from frontline.staff.models import StaffMember
 from frontline.staff.principal import Principal
-from frontline.store.hot import fetch_one
+from frontline.store.hot import Lookup, fetch
 from frontline.tasks.authority import reads_tasks, visible
 from frontline.tasks.errors import TaskForbiddenError, TaskNotFoundError
 from frontline.tasks.lifecycle import Status
@@ -175,9 +175,18 @@ def _one_task(by_id: bool) -> Select[Any]:
 def find_task(connection: Connection, task: int | str) -> TaskBrief | None:
     """`get_task`'s few facts that decide a read of the subject (`TaskBrief`), by id or
     reference: for the access policy on every read of a task's subject, so no more."""
-    row = fetch_one(connection, _brief(isinstance(task, int)), {"task": task})
-    if row is None:
+    return fetch(connection, task_brief(task))
+
+
+def task_brief(task: int | str) -> Lookup[TaskBrief | None]:
+    """`find_task`'s read, to run on any connection (`frontline.store.hot`)."""
+    return Lookup(brief_statement(isinstance(task, int)), {"task": task}, _brief_of)
+
+
+def _brief_of(rows: list[Any]) -> TaskBrief | None:
+    if not rows:
         return None
+    (row,) = rows  # by primary key or by the unique reference
     return TaskBrief(
         id=row.id,
         reference=row.reference,
@@ -191,7 +200,7 @@ def find_task(connection: Connection, task: int | str) -> TaskBrief | None:
 
 
 @cache
-def _brief(by_id: bool) -> Select[int, str, str, int, str, str, int | None, str]:
+def brief_statement(by_id: bool) -> Select[int, str, str, int, str, str, int | None, str]:
     """The statement of `find_task`, built once."""
     key = Task.id if by_id else Task.reference
     return select(

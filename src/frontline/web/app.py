@@ -40,6 +40,7 @@ from frontline.web.hosts import HostMiddleware
 from frontline.web.messages import core_messages
 from frontline.web.navigation import Navigation
 from frontline.web.problems import add_problem_schemas
+from frontline.web.task_reads import close_pool, open_pool
 
 STATIC = Path(__file__).parent / "static"
 DESCRIPTION = """\
@@ -76,9 +77,11 @@ def create_app(
     async def lifespan(running: FastAPI) -> AsyncIterator[None]:
         anyio.to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
         start_writer(running.state, settings, engine)
+        await open_pool(running, engine)
         try:
             yield
         finally:
+            await close_pool(running)
             stop_writer(running.state)
             engine.dispose()
 

@@ -70,6 +70,11 @@ AuditSignerDep = Annotated[Ed25519Signer, Depends(get_signer)]
 async def get_writer(request: Request) -> AuditWriter | None:
     """The app's batching audit writer (PostgreSQL; made at start-up), or None: then reads
     append in their own transaction."""
+    return app_writer(request)
+
+
+def app_writer(request: Request) -> AuditWriter | None:
+    """`get_writer` for a route that takes it itself."""
     writer: AuditWriter | None = getattr(request.app.state, "audit_writer", None)
     return writer
 
