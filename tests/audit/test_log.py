@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, select
@@ -20,8 +21,10 @@ from frontline.audit import (
     checkpoint,
     configure_chain,
 )
+from frontline.audit import log as log_module
 from frontline.audit.chain import encode, hasher, link, microseconds
-from frontline.store import write_transaction
+from frontline.audit.log import COPY_FROM
+from frontline.store import hot, write_transaction
 from tests.audit.factories import check, fill, read
 
 
@@ -239,3 +242,35 @@ def test_awkward_values_are_stored_exactly_and_verify(engine: Engine) -> None:
     assert first.detail == {"换行": "a\nb\tc\x00d", "emoji": "🧓", "n": -1.5e-7, "big": 2**70}
     assert (second.actor_id, second.fields, second.purpose_kind) == (None, [], "none")
     assert check(engine, {}).ok
+
+
+def test_a_large_batch_goes_in_with_copy_on_postgresql_and_reads_back_exactly(
+    engine: Engine,
+    signer: Ed25519Signer,
+    public_keys: dict[str, object],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    copied: list[bool] = []
+    real = hot.copy_rows
+
+    def counted(*arguments: Any) -> bool:
+        copied.append(real(*arguments))
+        return copied[-1]
+
+    monkeypatch.setattr(log_module, "copy_rows", counted)
+    drafts = [
+        read(i, device_id=None if i % 2 else "D0001", detail={"备注": f"第{i}次"})
+        for i in range(30)
+    ]
+    with write_transaction(engine) as connection:
+        small = append(connection, drafts[: COPY_FROM - 1], signer=signer, checkpoint_every=10)
+        large = append(connection, drafts[COPY_FROM - 1 :], signer=signer, checkpoint_every=10)
+    assert small + large == list(range(1, 31))
+    # Only the large batch is offered to COPY; SQLite declines it and inserts as before.
+    assert copied == [engine.dialect.name == "postgresql"]
+    stored = _events(engine)
+    assert [(e.subject_id, e.device_id, e.detail) for e in stored] == [
+        (d.subject_id, d.device_id, dict(d.detail)) for d in drafts
+    ]
+    report = check(engine, public_keys)  # type: ignore[arg-type]
+    assert report.ok, report.problems

@@ -123,7 +123,10 @@ def append(
         prev = digest
     statements = _statements()
     # The documents go in as the exact text that was hashed, past the column's encoder.
-    if not copy_rows(connection, AuditEvent.__tablename__, _EVENT_COLUMNS, rows):
+    copied = len(rows) >= COPY_FROM and copy_rows(
+        connection, AuditEvent.__tablename__, _EVENT_COLUMNS, rows
+    )
+    if not copied:
         parameters = [dict(zip(_EVENT_PARAMETERS, row, strict=True)) for row in rows]
         connection.execute(statements.insert_events, parameters)
     last, checkpoint_seq = head.last_seq, head.checkpoint_seq
@@ -134,6 +137,10 @@ def append(
     return list(range(first, last + 1))
 
 
+COPY_FROM = 8
+"""Batches of this many events or more go in with COPY on PostgreSQL. Measured per event (a
+transaction each, commit included): COPY took 1.51 ms for one event against 1.38 ms for an
+INSERT, about the same for 8, and 43 µs against 61 µs for 64."""
 _EVENT_COLUMNS = (
     "seq",
     "occurred_at",
