@@ -86,8 +86,7 @@ def append(
         occurred_at = (draft.occurred_at or now).astimezone(UTC)
         fields_text = document_text(list(draft.fields))
         detail_text = document_text(dict(draft.detail))
-        encoding = encode(
-            microseconds(occurred_at),
+        content = (
             draft.actor_id,
             draft.actor_role,
             draft.department,
@@ -100,26 +99,8 @@ def append(
             fields_text,
             detail_text,
         )
-        digest = link(new_hash, prev, encoding)
-        rows.append(
-            (
-                seq,
-                occurred_at,
-                draft.actor_id,
-                draft.actor_role,
-                draft.department,
-                draft.device_id,
-                draft.action,
-                draft.purpose_kind,
-                draft.purpose_ref,
-                draft.subject_type,
-                draft.subject_id,
-                fields_text,
-                detail_text,
-                prev,
-                digest,
-            )
-        )
+        digest = link(new_hash, prev, encode(microseconds(occurred_at), *content))
+        rows.append((seq, occurred_at, *content, prev, digest))
         prev = digest
     statements = _statements()
     # The documents go in as the exact text that was hashed, past the column's encoder.
