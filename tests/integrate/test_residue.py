@@ -16,6 +16,7 @@ from frontline.integrate.pipeline import run_integration
 from frontline.integrate.residue import link_person_residue, profile_sql
 from frontline.integrate.residue_model import ResidueSettings
 from frontline.integrate.sources import load_sources
+from frontline.integrate.unique_names import link_unique_names
 from frontline.synth import CityConfig, generate_city
 
 SOURCES = Path(__file__).parents[2] / "examples" / "city" / "sources"
@@ -151,6 +152,7 @@ def test_linking_again_gives_the_same_links_and_leaves_only_its_tables(
         _routed(con, table)
         result = link_person_residue(con, table)
         link_through_parents(con, table, load_sources(SOURCES))  # as the pipeline does
+        link_unique_names(con, table, confidence=0.95)
         assert result.note == ""
         assert result.residue == result.linked + result.review + result.unmatched
         runs.append(_outcomes(con, table))

@@ -50,6 +50,7 @@ from frontline.integrate.routing import (
 )
 from frontline.integrate.sources import SourceSpec
 from frontline.integrate.survivorship import SurvivorshipRules, survive
+from frontline.integrate.unique_names import link_unique_names
 from frontline.store import fail_run, latest_run, review_decisions, start_run
 from frontline.store.publisher import PublishReport
 
@@ -219,7 +220,7 @@ def run_integration(
         if not tables:
             continue
         records = f"records_{name}"
-        previous[name] = incremental and scope.remember_links(con, name)
+        previous[name] = incremental and scope.remember_links(con, name, changed)
         # An incremental run routes only the rows of the sources it read again.
         if not (
             previous[name] and reroute_records(con, entity, tables, records, changed & set(tables))
@@ -240,6 +241,14 @@ def run_integration(
                     f"person: {kin} nameless records linked through a parent "
                     f"（{kin} 条无姓名记录经父母关联）"
                 )
+            named = chosen.residue.unique_name_confidence
+            if named is not None:
+                by_name = link_unique_names(con, records, decisions, confidence=named)
+                if by_name:
+                    notes.append(
+                        f"person: {by_name} records without an ID number linked to the only "
+                        f"person of their name （{by_name} 条无身份证号的记录按唯一姓名关联）"
+                    )
             merged = duplicates.apply_merges(con, records, decisions)
             duplicates.find_duplicate_entities(con, linked.model, chosen.residue.review_threshold)
             if merged:
@@ -293,7 +302,7 @@ def run_integration(
     }
     for name in present:
         if partial[name]:
-            result.affected[name] = scope.mark_touched(con, name)[0]
+            result.affected[name] = scope.mark_touched(con, name, changed)[0]
     _survive_and_judge(con, specs, present, chosen, result, say, partial)
     workspace.remember(con, "judge_settings", judged)
     result.read = sorted(changed)

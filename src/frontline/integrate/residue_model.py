@@ -35,6 +35,10 @@ class ResidueSettings:
     seed: int = 1
     training_residue: int = 10_000
     """At most this many residue records (a seeded sample) train the model; all are scored."""
+    unique_name_confidence: float | None = 0.95
+    """The confidence of a link by a person's unique name (`frontline.integrate.unique_names`)
+    for a record with a name and no identifier that the model left unmatched; None turns
+    that rule off."""
 
 
 def _one_edit(left: str, right: str) -> str:
