@@ -75,6 +75,34 @@ def profile_sql(records: str, outcome: str) -> str:
     """
 
 
+def _profile(
+    con: duckdb.DuckDBPyConnection,
+    records: str,
+    table: str,
+    outcome: str,
+    changed: frozenset[str] | None,
+) -> None:
+    """``table``: the profiles (`profile_sql`) of the rows of ``records`` with ``outcome``.
+    In an incremental run (``changed`` sources) the last run's table is kept but for the rows
+    of the changed sources and of sources no longer there: a profile is a function of its row
+    alone, and the other sources' rows are the rows they were (`reroute_records`)."""
+    if changed is None or not has_table(con, table):
+        con.execute(f"CREATE OR REPLACE TABLE {q(table)} AS {profile_sql(records, outcome)}")
+        return
+    present = [
+        row[0] for row in con.execute(f"SELECT DISTINCT _source FROM {q(records)}").fetchall()
+    ]
+    kept = sorted(set(present) - changed)
+    con.execute(
+        f"DELETE FROM {q(table)} WHERE NOT list_contains(?, split_part(unique_id, ':', 1))",
+        [kept],
+    )
+    con.execute(
+        f"INSERT INTO {q(table)} {profile_sql(records, outcome)} AND NOT list_contains(?, _source)",
+        [kept],
+    )
+
+
 def link_person_residue(
     con: duckdb.DuckDBPyConnection,
     records: str,
@@ -96,13 +124,11 @@ def link_person_residue(
     unmatched). Decided pairs are not offered for review again.
     """
     chosen = settings or ResidueSettings()
-    con.execute(f"CREATE OR REPLACE TABLE residue_left AS {profile_sql(records, 'residue')}")
-    con.execute(
-        f"CREATE OR REPLACE TABLE residue_reference AS {profile_sql(records, 'identifier')}"
-    )
-    residue = con.execute("SELECT count(*) FROM residue_left").fetchall()[0][0]
     # The changed sources when the run can be incremental, else None (score every pair).
     scope = changed if model is not None and has_table(con, "residue_pairs") else None
+    _profile(con, records, "residue_left", "residue", scope)
+    _profile(con, records, "residue_reference", "identifier", scope)
+    residue = con.execute("SELECT count(*) FROM residue_left").fetchall()[0][0]
     if scope is not None:
         con.execute(
             "CREATE OR REPLACE TABLE residue_pairs AS SELECT * FROM residue_pairs "
