@@ -209,10 +209,10 @@ def allowed_task_read(
     now: datetime,
 ) -> AllowedRead | None:
     """The read of `task`'s subject by `principal` when the policy (`judge`) allows it on
-    `facts` and `values` (the subject's golden record) were read with them; None otherwise —
-    and then nothing is recorded here: the caller takes `read_subject`, which decides
-    again and records the refusal. For a caller that loaded the facts itself
-    (`task_facts`, `golden_values`), in one round trip to the database."""
+    `facts`, with `values` (the subject's golden record, read together with the facts);
+    None otherwise, and then nothing is recorded here: the caller takes `read_subject`,
+    which decides again and records the refusal. For a caller that loaded the facts itself
+    (`task_facts`, `golden_values`) in one round trip to the database."""
     decision = judge(principal, TaskPurpose(task), task.subject, facts, now=now)
     if not decision.allowed or decision.scenario is None or decision.role is None:
         return None

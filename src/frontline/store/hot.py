@@ -64,9 +64,9 @@ async def fetch_rows(
     """Every row `statement` gives for `params` (attributes by column name), on one of
     psycopg's asynchronous connections, prepared server-side. `dialect` is the PostgreSQL
     psycopg dialect the statement compiles for."""
-    sql, fixed = _compiled(statement, dialect)
+    text, fixed = _compiled(statement, dialect)
     async with connection.cursor(row_factory=namedtuple_row) as cursor:
-        await cursor.execute(sql, {**fixed, **params} if fixed else params, prepare=True)
+        await cursor.execute(text, {**fixed, **params} if fixed else params, prepare=True)
         rows: list[Any] = await cursor.fetchall()
         return rows
 

@@ -2,10 +2,11 @@
 common case without a worker thread.
 
 Every other route, and this one on SQLite, runs its statements in a worker thread. Here, on
-PostgreSQL, the allowed read of a task's subject takes two round trips on an asynchronous
-connection (`frontline.store.async_pool`), each running two of the reads the full path runs
-one by one (`frontline.store.hot.fetch_pair`): the session and the task, then the task's
-facts and the subject's golden record. The decision is the policy's own (`judge`, through
+PostgreSQL, the allowed read of a task's subject takes one round trip on an asynchronous
+connection (`frontline.store.async_pool`): the four reads the full path runs one by one —
+the session, the task, the task's facts and the subject's golden record — joined into one
+statement from their own statements (`frontline.store.hot.bound`), each read's rows then
+read by its own `Lookup`. The decision is the policy's own (`judge`, through
 `allowed_task_read`); the audit event goes to the app's audit writer, and the answer waits
 until it is committed, as on the full path.
 
