@@ -48,8 +48,8 @@ def link_unique_names(
     linked_outcomes = ", ".join(f"'{o}'" for o in LINKED_OUTCOMES)
     refused = [[d.a, d.b] for d in decisions if not d.same]
     uid = "{r}_source || ':' || {r}_file || ':' || {r}_row"
-    # Only the entities of the unmatched records' names are looked at: a few hundred of a
-    # million-person city's records, where every name's count of entities would be millions.
+    # Only the unmatched records' names are counted, and only their entities' facts read:
+    # grouping every linked record by name would cost seconds in a million-person city.
     steward = ""
     if refused:
         steward = f"""
