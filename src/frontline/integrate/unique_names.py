@@ -48,8 +48,8 @@ def link_unique_names(
     linked_outcomes = ", ".join(f"'{o}'" for o in LINKED_OUTCOMES)
     refused = [[d.a, d.b] for d in decisions if not d.same]
     uid = "{r}_source || ':' || {r}_file || ':' || {r}_row"
-    # Only the unmatched records' names are counted, and only their entities' facts read:
-    # grouping every linked record by name would cost seconds in a million-person city.
+    # Only the unmatched records' names are counted, and only their entities' facts read,
+    # not every linked record's.
     steward = ""
     if refused:
         steward = f"""
