@@ -1,5 +1,7 @@
 """The pipeline on a generated city: every row accounted for, and identifier links exactly right."""
 
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -108,3 +110,33 @@ def test_a_tiny_city_integrates_and_says_why_nothing_was_matched(tmp_path: Path)
     assert sum(result.residue_reasons.values()) == 2
     assert not any(a.linked_residue for a in result.sources if a.entity == "person")
     assert any("person: the matching model could not be trained" in n for n in result.notes)
+
+
+_WITHOUT_PANDAS = """
+import sys
+from pathlib import Path
+
+from frontline.integrate.pipeline import run_integration
+from frontline.integrate.sources import load_sources
+from frontline.store import create_engine_for, upgrade
+
+city, sources, database = (Path(p) for p in sys.argv[1:4])
+store = create_engine_for(f"sqlite:///{database}")
+upgrade(store)
+for _ in range(2):  # the second run publishes over entities the store already has
+    run_integration(load_sources(sources), city, store=store)
+print("pandas" in sys.modules)
+"""
+
+
+def test_a_run_does_not_import_pandas(tmp_path: Path) -> None:
+    # pyarrow imports pandas on its first conversion of Python values: a second of every run.
+    generate_city(CityConfig(persons=300, seed=5), tmp_path / "city")
+    done = subprocess.run(  # noqa: S603 - this interpreter and this test's own script
+        [sys.executable, "-c", _WITHOUT_PANDAS, tmp_path / "city", SOURCES, tmp_path / "s.db"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"

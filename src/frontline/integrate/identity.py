@@ -12,11 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import duckdb
-import pyarrow as pa
 from sqlalchemy import Engine, select
 
 from frontline.ids.sql import quote_identifier as q
 from frontline.integrate.survivorship import LINKED_OUTCOMES
+from frontline.integrate.workspace import column_table
 from frontline.store import Entity, allocate_entity_ids
 from frontline.store.counters import ID_DIGITS
 
@@ -38,7 +38,8 @@ class Identities:
         return bool(self.retired or self.reactivated or self.merged or self.split)
 
 
-def _known(engine: Engine, entity_type: str) -> pa.Table:
+def _known(con: duckdb.DuckDBPyConnection, name: str, engine: Engine, entity_type: str) -> None:
+    """Table ``name``: the store's entities of ``entity_type`` (key, id, status, merged into)."""
     columns: dict[str, list[str | None]] = {
         "entity_key": [], "entity_id": [], "status": [], "merged_into": [],
     }  # fmt: skip
@@ -49,9 +50,9 @@ def _known(engine: Engine, entity_type: str) -> pa.Table:
     )
     with engine.connect() as connection:
         for row in connection.execute(query):
-            for name, value in zip(columns, row, strict=True):
-                columns[name].append(value)
-    return pa.table({name: pa.array(values, pa.string()) for name, values in columns.items()})
+            for column, value in zip(columns, row, strict=True):
+                columns[column].append(value)
+    column_table(con, name, {column: ("VARCHAR", values) for column, values in columns.items()})
 
 
 def assign_entity_ids(
@@ -75,7 +76,7 @@ def assign_entity_ids(
     """
     table = q(f"entity_ids_{entity_type}")
     known = f"__known_{entity_type}"
-    con.register(known, _known(engine, entity_type))
+    _known(con, known, engine, entity_type)
     if merges is None:
         merges = "__no_merges"
         con.execute(
@@ -143,7 +144,7 @@ def assign_entity_ids(
     )
     con.execute(f"ALTER TABLE {table} ADD COLUMN changed BOOLEAN")
     con.execute(f"UPDATE {table} SET changed = change IS NOT NULL")
-    con.unregister(known)
+    con.execute(f"DROP TABLE {q(known)}")
     counts = con.execute(
         "SELECT count(*) FILTER (status = 'active'), "
         + ", ".join(

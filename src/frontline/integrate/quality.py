@@ -28,7 +28,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import duckdb
-import pyarrow as pa
 
 from frontline.ids.sql import quote_identifier as q
 from frontline.ids.sql import quote_literal
@@ -36,6 +35,7 @@ from frontline.integrate.fields import EntityType, Kind
 from frontline.integrate.sources import SourceSpec
 from frontline.integrate.sources.spec import SkipRule
 from frontline.integrate.survivorship import LINKED_OUTCOMES
+from frontline.integrate.workspace import column_table
 from frontline.quality.issue_types import ISSUE_TYPES
 
 ISSUES = "quality_issues"
@@ -287,12 +287,14 @@ def measure(
     def required(spec: SourceSpec) -> int:
         return sum(not mapping.optional for mapping in spec.fields.values())
 
-    sources = pa.table(
+    column_table(
+        con,
+        "__measured_sources",
         {
-            "source": pa.array([s.key for s in mine], pa.string()),
-            "department_key": pa.array([s.department_key for s in mine], pa.string()),
-            "required": pa.array([required(s) for s in mine], pa.int64()),
-        }
+            "source": ("VARCHAR", [s.key for s in mine]),
+            "department_key": ("VARCHAR", [s.department_key for s in mine]),
+            "required": ("BIGINT", [required(s) for s in mine]),
+        },
     )
     # Each source's counts from a scan filtered to its rows (its mapped fields differ).
     counted = " UNION ALL ".join(
@@ -305,7 +307,6 @@ def measure(
         """
         for spec in mine
     )
-    con.register("__measured_sources", sources)
     try:
         con.execute(
             f"""
@@ -354,7 +355,7 @@ def measure(
             },
         )
     finally:
-        con.unregister("__measured_sources")
+        con.execute("DROP TABLE IF EXISTS __measured_sources")
 
 
 Scores = tuple[str, float, float, float, float, int]

@@ -23,7 +23,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import duckdb
-import pyarrow as pa
 
 from frontline.ids.sql import quote_identifier as q
 from frontline.integrate import ranking
@@ -31,6 +30,7 @@ from frontline.integrate.addresses import address_key_sql
 from frontline.integrate.fields import EntityType, Kind
 from frontline.integrate.ranking import Rule
 from frontline.integrate.sources import SourceSpec
+from frontline.integrate.workspace import column_table
 
 RULES: tuple[Rule, ...] = ("priority", "recency", "agreement")
 
@@ -70,9 +70,12 @@ def _candidate_value(entity: EntityType, name: str) -> str:
     return f"CAST({column} AS VARCHAR)"
 
 
-def _sources(specs: Sequence[SourceSpec], entity: EntityType) -> pa.Table:
-    """Each source's priority per field and its place among the type's sources (the tie-break
-    and the bit that marks it in a set of sources); a ``match_only`` field offers nothing."""
+def _sources(
+    con: duckdb.DuckDBPyConnection, name: str, specs: Sequence[SourceSpec], entity: EntityType
+) -> None:
+    """Table ``name``: each source's priority per field and its place among the type's sources
+    (the tie-break and the bit that marks it in a set of sources); a ``match_only`` field
+    offers nothing."""
     keys = sorted({spec.key for spec in specs if spec.entity == entity.name})
     if len(keys) > ranking.MAX_SOURCES:
         raise ValueError(
@@ -86,27 +89,27 @@ def _sources(specs: Sequence[SourceSpec], entity: EntityType) -> pa.Table:
         for name, mapping in spec.fields.items()
         if not mapping.match_only
     ]
-    return pa.table(
+    column_table(
+        con,
+        name,
         {
-            "source": pa.array([r[0] for r in rows], pa.string()),
-            "field": pa.array([r[1] for r in rows], pa.string()),
-            "priority": pa.array([r[2] for r in rows], pa.int32()),
-            "source_index": pa.array([r[3] for r in rows], pa.int32()),
-        }
+            "source": ("VARCHAR", [r[0] for r in rows]),
+            "field": ("VARCHAR", [r[1] for r in rows]),
+            "priority": ("INTEGER", [r[2] for r in rows]),
+            "source_index": ("INTEGER", [r[3] for r in rows]),
+        },
     )
 
 
-def _files(con: duckdb.DuckDBPyConnection, records: str) -> pa.Table:
-    """The records' file names in order, numbered (the tie-break after the source)."""
+def _files(con: duckdb.DuckDBPyConnection, name: str, records: str) -> None:
+    """Table ``name``: the records' file names in order, numbered (the tie-break after the
+    source)."""
     names = [r[0] for r in con.execute(f"SELECT DISTINCT _file FROM {q(records)}").fetchall()]
     names.sort()
     if len(names) > ranking.MAX_FILES:
         raise ValueError(f"{len(names)} files: survivorship ranks at most {ranking.MAX_FILES}")
-    return pa.table(
-        {
-            "file": pa.array(names, pa.string()),
-            "file_index": pa.array(range(len(names)), pa.int32()),
-        }
+    column_table(
+        con, name, {"file": ("VARCHAR", names), "file_index": ("INTEGER", range(len(names)))}
     )
 
 
@@ -149,8 +152,8 @@ def survive(
     orders = _orders(entity, chosen)
     names = {t: q(f"{t}_{entity.name}") for t in ("candidates", "survivors", "golden")}
     sources, files = f"__sources_{entity.name}", f"__files_{entity.name}"
-    con.register(sources, _sources(specs, entity))
-    con.register(files, _files(con, records))
+    _sources(con, sources, specs, entity)
+    _files(con, files, records)
     values = ", ".join(f"{_candidate_value(entity, n)} AS {q(n)}" for n in entity.field_names)
     linked = ", ".join(f"'{o}'" for o in LINKED_OUTCOMES)
     key = f"CASE WHEN field = 'address' THEN {address_key_sql('value')} ELSE value END"
@@ -185,8 +188,8 @@ def survive(
         FROM offered o JOIN {q(sources)} p USING (source, field) JOIN {q(files)} f USING (file)
         """
     )
-    con.unregister(sources)
-    con.unregister(files)
+    con.execute(f"DROP TABLE {q(sources)}")
+    con.execute(f"DROP TABLE {q(files)}")
     # Two hash aggregates decide everything: per value (its agreeing sources, as a set of
     # source bits, and its best candidate), then per field (the best value's best candidate).
     full_rank = ranking.with_agreement("best", "bit_count(mask)", orders, chosen.order)
