@@ -13,6 +13,8 @@ for a name); no data value is ever put into SQL text.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 import duckdb
 
 from frontline.ids.divisions import AreaRule, DivisionTable, load_divisions
@@ -30,6 +32,28 @@ def quote_literal(text: str) -> str:
     """A DuckDB string literal for a name from the configuration (a source key, an attribute
     name), never for data: data goes in as parameters."""
     return "'" + text.replace("'", "''") + "'"
+
+
+def column_table(
+    con: duckdb.DuckDBPyConnection, name: str, columns: Mapping[str, tuple[str, Sequence[object]]]
+) -> None:
+    """Create (or replace) the temporary table ``name`` from Python lists: per column its
+    DuckDB type and values, all of one length.
+
+    Not through pyarrow: its first conversion of Python values imports pandas, about a second
+    of every run spent on a library nothing else here needs.
+    """
+    lengths = {len(values) for _, values in columns.values()}
+    if len(lengths) > 1:
+        raise ValueError(f"columns of {name} differ in length: {sorted(lengths)}")
+    selects = ", ".join(
+        f"unnest(?::{kind}[]) AS {quote_identifier(column)}"
+        for column, (kind, _) in columns.items()
+    )
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {quote_identifier(name)} AS SELECT {selects}",
+        [list(values) for _, values in columns.values()],
+    )
 
 
 def register_divisions(
@@ -50,10 +74,7 @@ def register_divisions(
         "valid_from": ("INTEGER", [d.valid_from for d in rows]),
         "valid_to": ("INTEGER", [d.valid_to for d in rows]),
     }
-    # The rows travel as list parameters; unnest() zips them back into rows.
-    selects = ", ".join(f"unnest(?::{kind}[]) AS {name}" for name, (kind, _) in columns.items())
-    statement = f"CREATE OR REPLACE TEMP TABLE {DIVISIONS_TABLE} AS SELECT {selects}"
-    con.execute(statement, [values for _, values in columns.values()])
+    column_table(con, DIVISIONS_TABLE, columns)
 
 
 def register(con: duckdb.DuckDBPyConnection, divisions: DivisionTable | None = None) -> None:

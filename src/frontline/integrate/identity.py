@@ -14,9 +14,9 @@ from dataclasses import dataclass
 import duckdb
 from sqlalchemy import Engine, select
 
+from frontline.ids.sql import column_table
 from frontline.ids.sql import quote_identifier as q
 from frontline.integrate.survivorship import LINKED_OUTCOMES
-from frontline.integrate.workspace import column_table
 from frontline.store import Entity, allocate_entity_ids
 from frontline.store.counters import ID_DIGITS
 

@@ -29,13 +29,12 @@ from datetime import date, timedelta
 
 import duckdb
 
+from frontline.ids.sql import column_table, quote_literal
 from frontline.ids.sql import quote_identifier as q
-from frontline.ids.sql import quote_literal
 from frontline.integrate.fields import EntityType, Kind
 from frontline.integrate.sources import SourceSpec
 from frontline.integrate.sources.spec import SkipRule
 from frontline.integrate.survivorship import LINKED_OUTCOMES
-from frontline.integrate.workspace import column_table
 from frontline.quality.issue_types import ISSUE_TYPES
 
 ISSUES = "quality_issues"

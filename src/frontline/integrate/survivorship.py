@@ -24,13 +24,13 @@ from dataclasses import dataclass, field
 
 import duckdb
 
+from frontline.ids.sql import column_table
 from frontline.ids.sql import quote_identifier as q
 from frontline.integrate import ranking
 from frontline.integrate.addresses import address_key_sql
 from frontline.integrate.fields import EntityType, Kind
 from frontline.integrate.ranking import Rule
 from frontline.integrate.sources import SourceSpec
-from frontline.integrate.workspace import column_table
 
 RULES: tuple[Rule, ...] = ("priority", "recency", "agreement")
 

@@ -11,13 +11,11 @@ import atexit
 import hashlib
 import shutil
 import tempfile
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
-from frontline.ids.sql import quote_identifier as q
 from frontline.integrate.readers.location import display_name, source_files
 from frontline.integrate.sources import SourceSpec
 
@@ -38,27 +36,6 @@ def limit_memory(con: duckdb.DuckDBPyConnection, limit: str) -> None:
         folder = tempfile.mkdtemp(prefix="frontline-duckdb-")
         atexit.register(shutil.rmtree, folder, ignore_errors=True)
         con.execute("SET temp_directory = ?", [folder])
-
-
-def column_table(
-    con: duckdb.DuckDBPyConnection, name: str, columns: Mapping[str, tuple[str, Sequence[object]]]
-) -> None:
-    """Create (or replace) the temporary table ``name`` from Python lists: per column its
-    DuckDB type and values, all of one length.
-
-    Not through pyarrow: its first conversion of Python values imports pandas, about a second
-    of every run spent on a library nothing else here needs.
-    """
-    lengths = {len(values) for _, values in columns.values()}
-    if len(lengths) > 1:
-        raise ValueError(f"columns of {name} differ in length: {sorted(lengths)}")
-    selects = ", ".join(
-        f"unnest(?::{kind}[]) AS {q(column)}" for column, (kind, _) in columns.items()
-    )
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {q(name)} AS SELECT {selects}",
-        [list(values) for _, values in columns.values()],
-    )
 
 
 def has_table(con: duckdb.DuckDBPyConnection, table: str) -> bool:

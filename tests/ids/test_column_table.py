@@ -1,9 +1,9 @@
-"""Workspace helpers: tables made from Python lists."""
+"""Temporary DuckDB tables made from Python lists."""
 
 import duckdb
 import pytest
 
-from frontline.integrate.workspace import column_table
+from frontline.ids.sql import column_table
 
 
 def test_a_column_table_holds_the_lists_in_order_with_their_types() -> None:
