@@ -18,11 +18,13 @@ from sqlalchemy.orm import Session
 
 from frontline.ids.sql import quote_identifier as q
 from frontline.integrate.fields import ENTERPRISE, PERSON
+from frontline.integrate.identity import SNAPSHOT
 from frontline.integrate.quality import find_issues
 from frontline.integrate.routing import reroute_records
 from frontline.integrate.sources import load_sources
 from frontline.integrate.survivorship import survive
 from frontline.store import (
+    Entity,
     GoldenRecord,
     QualityIssue,
     RecordLink,
@@ -247,3 +249,61 @@ def test_routing_only_the_sources_read_again_equals_routing_everything(
     for table, rows in routed.items():
         assert rerouted[table] == rows, table
     assert routed["records_person"]  # not two empty tables
+
+
+def store_entities(store: Engine, entity_type: str) -> set[tuple[Any, ...]]:
+    with Session(store) as session:
+        return {
+            (e.entity_key, e.entity_id, e.status, e.merged_into)
+            for e in session.scalars(select(Entity).where(Entity.entity_type == entity_type))
+        }
+
+
+def snapshot_entities(con: duckdb.DuckDBPyConnection, entity_type: str) -> set[tuple[Any, ...]]:
+    table = q(SNAPSHOT.format(entity_type))
+    return set(con.execute(f"SELECT * FROM {table}").fetchall())  # noqa: S608 - our table
+
+
+def test_the_workspace_keeps_the_store_s_entities_and_reads_them_instead(
+    city: Path, store: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workspace = tmp_path / "workspace.duckdb"
+    specs = load_sources(SOURCES)
+    _, con = integrate(city, store, workspace=workspace, incremental=False)
+    con.close()
+
+    def store_read(*_: Any) -> None:
+        raise AssertionError("the store's entities were read: the snapshot is current")
+
+    monkeypatch.setattr("frontline.integrate.identity._known", store_read)
+    # A source gone retires the entities only it had; back again, they are reactivated.
+    without = [s for s in specs if s.key != "vehicles_persons"]
+    for run, chosen in enumerate((without, specs)):
+        change_phones(city, every=13 + run)
+        result, con = integrate(city, store, specs=chosen, workspace=workspace, incremental=True)
+        changes = result.identities["person"]
+        assert (changes.retired, changes.reactivated)[run] > 0
+        # A source back after a run without it is read again: its rows are all there.
+        assert all(a.accounted == a.rows_read for a in result.sources)
+        assert ("vehicles_persons" in result.read) == (run == 1)
+        for name in ("person", "enterprise"):
+            assert snapshot_entities(con, name) == store_entities(store, name), (run, name)
+        con.close()
+
+
+def test_a_workspace_behind_the_store_reads_the_store(
+    city: Path, sqlite_store: Engine, tmp_path: Path
+) -> None:
+    first, second = tmp_path / "first.duckdb", tmp_path / "second.duckdb"
+    _, con = integrate(city, sqlite_store, workspace=first, incremental=False)
+    con.close()
+    shutil.copyfile(first, second)
+    change_phones(city, every=9)
+    _, con = integrate(city, sqlite_store, workspace=first, incremental=True)
+    con.close()
+    # ``second`` still holds the first publish, the store the one after it.
+    result, con = integrate(city, sqlite_store, workspace=second, incremental=True)
+    assert not result.incremental_publish
+    for name in ("person", "enterprise"):
+        assert snapshot_entities(con, name) == store_entities(sqlite_store, name)
+    con.close()

@@ -17,10 +17,11 @@ from collections.abc import Sequence
 from typing import Any
 
 import duckdb
-from splink import DuckDBAPI, Linker
+from splink import DuckDBAPI
 
 from frontline.ids.sql import quote_identifier as q
 from frontline.integrate.residue import Decision
+from frontline.integrate.residue_model import scoring_linker
 from frontline.integrate.survivorship import LINKED_OUTCOMES
 
 CANDIDATES = "entity_review_candidates"
@@ -128,9 +129,7 @@ def find_duplicate_entities(
         )
     logging.getLogger("splink").setLevel(logging.ERROR)
     api = DuckDBAPI(connection=con)
-    linker = Linker(
-        [api.register("__entity_left"), api.register("__entity_right")], model, log_level=None
-    )
+    linker = scoring_linker(api, ["__entity_left", "__entity_right"], model)
     predictions = linker.inference.predict(warning_mode="never")
     con.execute(
         f"""

@@ -5,6 +5,10 @@ seen keeps its id, whatever else changed; a new key gets the next id of its type
 in key order so that the same input on an empty store always gives the same ids. A full run
 retires the entities whose key no longer appears in any source (recorded as an event); a
 retired key that comes back is active again under its old id.
+
+The store's entities are read from the store, or, when the workspace's snapshot of the last
+publish is what the store serves (`remember_entities`), from that snapshot: an incremental
+run of a million persons does not read a million entities back.
 """
 
 from __future__ import annotations
@@ -38,6 +42,12 @@ class Identities:
         return bool(self.retired or self.reactivated or self.merged or self.split)
 
 
+KNOWN = "__known_{}"
+"""The store's entities of a type as the run found them (key, id, status, merged into)."""
+SNAPSHOT = "published_entities_{}"
+"""The workspace's copy of the store's entities of a type after the last publish."""
+
+
 def _known(con: duckdb.DuckDBPyConnection, name: str, engine: Engine, entity_type: str) -> None:
     """Table ``name``: the store's entities of ``entity_type`` (key, id, status, merged into)."""
     columns: dict[str, list[str | None]] = {
@@ -63,6 +73,7 @@ def assign_entity_ids(
     *,
     full: bool,
     merges: str | None = None,
+    snapshot: bool = False,
 ) -> Identities:
     """Create ``entity_ids_<type>``: every entity of the run and every entity whose status the
     run changes, with ``entity_key``, ``entity_id``, ``status``, ``merged_into`` (and what it
@@ -73,10 +84,19 @@ def assign_entity_ids(
     ``merges``: a table of ``merged_key`` → ``survivor_key`` the stewards decided; a merged
     entity keeps its id with status ``merged``; one no longer merged is ``split`` off, active
     again under its old id.
+    ``snapshot``: the workspace's snapshot (`remember_entities`) is what the store holds; it
+    is read instead of the store.
     """
     table = q(f"entity_ids_{entity_type}")
-    known = f"__known_{entity_type}"
-    _known(con, known, engine, entity_type)
+    known = KNOWN.format(entity_type)
+    if snapshot:
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {q(known)} AS "
+            f"SELECT entity_key, entity_id, status, merged_into "
+            f"FROM {q(SNAPSHOT.format(entity_type))}"
+        )
+    else:
+        _known(con, known, engine, entity_type)
     if merges is None:
         merges = "__no_merges"
         con.execute(
@@ -144,7 +164,6 @@ def assign_entity_ids(
     )
     con.execute(f"ALTER TABLE {table} ADD COLUMN changed BOOLEAN")
     con.execute(f"UPDATE {table} SET changed = change IS NOT NULL")
-    con.execute(f"DROP TABLE {q(known)}")
     counts = con.execute(
         "SELECT count(*) FILTER (status = 'active'), "
         + ", ".join(
@@ -154,3 +173,18 @@ def assign_entity_ids(
         + f" FROM {table}"
     ).fetchall()[0]
     return Identities(*(int(n) for n in counts))
+
+
+def remember_entities(con: duckdb.DuckDBPyConnection, entity_type: str) -> None:
+    """Keep in the workspace what the store holds of ``entity_type`` once the run's entities
+    (`assign_entity_ids`, same connection) are published: each entity as the run left it, and
+    those it did not touch as they were."""
+    ids, known = q(f"entity_ids_{entity_type}"), q(KNOWN.format(entity_type))
+    con.execute(
+        f"""
+        CREATE OR REPLACE TABLE {q(SNAPSHOT.format(entity_type))} AS
+        SELECT entity_key, entity_id, status, merged_into FROM {ids}
+        UNION ALL
+        SELECT * FROM {known} WHERE entity_key NOT IN (SELECT entity_key FROM {ids})
+        """
+    )

@@ -25,7 +25,7 @@ from frontline.ids.sql import quote_identifier as q
 from frontline.integrate import duplicates, quality, scope, workspace
 from frontline.integrate.corrections import correction_sources
 from frontline.integrate.fields import entity_types
-from frontline.integrate.identity import Identities, assign_entity_ids
+from frontline.integrate.identity import SNAPSHOT, Identities, assign_entity_ids
 from frontline.integrate.kinship import link_through_parents
 from frontline.integrate.normalise import normalise_source
 from frontline.integrate.publishing import can_publish_changes, publish_run
@@ -183,6 +183,7 @@ def run_integration(
     if chosen.memory_limit is not None:
         workspace.limit_memory(con, chosen.memory_limit)
     workspace.ensure_state(con)
+    workspace.forget_sources_except(con, [s.key for s in specs])
     accounts = {s.key: SourceAccount(s.key, s.department, s.entity) for s in specs}
     changed: set[str] = set()
     for i, spec in enumerate(specs):
@@ -403,12 +404,20 @@ def _publish(
         latest = latest_run(session)
         latest_id = latest.id if latest is not None else None
     run_id = start_run(store, config_digest(specs, chosen))
+    # The workspace holds exactly what the store serves: its snapshots stand in for the store.
+    current = can_publish_changes(con, latest_id)
     try:
         say("entity ids", steps, steps)
         for name in present:
             merges = duplicates.MERGES if name == "person" else None
             result.identities[name] = assign_entity_ids(
-                con, store, name, f"records_{name}", full=True, merges=merges
+                con,
+                store,
+                name,
+                f"records_{name}",
+                full=True,
+                merges=merges,
+                snapshot=current and workspace.has_table(con, SNAPSHOT.format(name)),
             )
         _timed(result.seconds, "ids", started)
         started = time.perf_counter()
@@ -416,7 +425,7 @@ def _publish(
         # Entities leaving (retired, merged) lose their golden records: only a full publish
         # removes them.
         retiring = any(i.reshaped for i in result.identities.values())
-        diff = changed is not None and not retiring and can_publish_changes(con, latest_id)
+        diff = changed is not None and not retiring and current
         # What the run touched, when every type was judged again only where it changed.
         scopes = (
             {n: (f"affected_{n}", f"rejudge_{n}") for n in present}

@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 
 from frontline.ids.sql import quote_identifier as q
 from frontline.integrate.duplicates import CANDIDATES as ENTITY_CANDIDATES
+from frontline.integrate.identity import remember_entities
 from frontline.integrate.quality import ISSUES, department_scores
 from frontline.integrate.survivorship import LINKED_OUTCOMES
 from frontline.integrate.workspace import has_table, meta, remember
@@ -262,5 +263,8 @@ def publish_run(
             [list(changed_sources or ())],
         )
         con.execute("INSERT INTO published_links SELECT * FROM run_links")
+    # Before the run is remembered as published: a snapshot is only trusted with its run.
+    for kind in entity_types:
+        remember_entities(con, kind)
     remember(con, "published_run", str(run_id))
     return publisher.report

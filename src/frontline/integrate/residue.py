@@ -24,6 +24,7 @@ from frontline.integrate.addresses import address_key_sql
 from frontline.integrate.residue_model import (
     ResidueSettings,
     reloadable,
+    scoring_linker,
     train,
 )
 from frontline.integrate.workspace import has_table
@@ -208,11 +209,7 @@ def _predict(
             linker = train(api, [training, "residue_reference"], chosen)
             model = reloadable(linker.misc.save_model_to_json())
             if training != "residue_left":
-                linker = Linker(
-                    [api.register("residue_left"), api.register("residue_reference")],
-                    model,
-                    log_level=None,
-                )
+                linker = scoring_linker(api, ["residue_left", "residue_reference"], model)
             _score(con, linker, chosen, "residue_left")
         else:
             _score_changed(con, api, chosen, model, sorted(changed or ()))
@@ -250,11 +247,7 @@ def _score_changed(
         ).fetchall()[0]
         if min(sizes) == 0:
             continue
-        linker = Linker(
-            [api.register("residue_left_part"), api.register("residue_reference_part")],
-            model,
-            log_level=None,
-        )
+        linker = scoring_linker(api, ["residue_left_part", "residue_reference_part"], model)
         _score(con, linker, chosen, "residue_left_part")
 
 

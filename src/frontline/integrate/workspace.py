@@ -11,11 +11,13 @@ import atexit
 import hashlib
 import shutil
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
+from frontline.ids.sql import quote_identifier as q
 from frontline.integrate.readers.location import display_name, source_files
 from frontline.integrate.sources import SourceSpec
 
@@ -102,6 +104,20 @@ def remember_source(con: duckdb.DuckDBPyConnection, key: str, state: SourceState
             f"INSERT INTO {_SOURCES} VALUES (?, ?, ?, ?)",
             [key, state.digest, state.rows_read, state.encoding],
         )
+
+
+def forget_sources_except(con: duckdb.DuckDBPyConnection, keys: Sequence[str]) -> None:
+    """Forget the sources a run does not have, and drop their tables: one that comes back in a
+    later run is read again, for its rows left the run's records when it went."""
+    gone = [
+        row[0]
+        for row in con.execute(
+            f"SELECT key FROM {_SOURCES} WHERE NOT list_contains(?, key)", [list(keys)]
+        ).fetchall()
+    ]
+    for key in gone:
+        remember_source(con, key, None)
+        con.execute(f"DROP TABLE IF EXISTS {q(f'norm_{key}')}")
 
 
 def meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
