@@ -35,6 +35,8 @@ class Identities:
     reactivated: int
     merged: int = 0
     split: int = 0
+    from_snapshot: bool = False
+    """The store's entities were taken from the workspace's snapshot, not read from the store."""
 
     @property
     def reshaped(self) -> bool:
@@ -88,14 +90,8 @@ def assign_entity_ids(
     is read instead of the store.
     """
     table = q(f"entity_ids_{entity_type}")
-    known = KNOWN.format(entity_type)
-    if snapshot:
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {q(known)} AS "
-            f"SELECT entity_key, entity_id, status, merged_into "
-            f"FROM {q(SNAPSHOT.format(entity_type))}"
-        )
-    else:
+    known = SNAPSHOT.format(entity_type) if snapshot else KNOWN.format(entity_type)
+    if not snapshot:
         _known(con, known, engine, entity_type)
     if merges is None:
         merges = "__no_merges"
@@ -172,19 +168,32 @@ def assign_entity_ids(
         )
         + f" FROM {table}"
     ).fetchall()[0]
-    return Identities(*(int(n) for n in counts))
+    entities, new_ids, retired, reactivated, merged, split = (int(n) for n in counts)
+    return Identities(
+        entities, new_ids, retired, reactivated, merged, split, from_snapshot=snapshot
+    )
 
 
-def remember_entities(con: duckdb.DuckDBPyConnection, entity_type: str) -> None:
+def remember_entities(con: duckdb.DuckDBPyConnection, entity_type: str, *, in_place: bool) -> None:
     """Keep in the workspace what the store holds of ``entity_type`` once the run's entities
-    (`assign_entity_ids`, same connection) are published: each entity as the run left it, and
-    those it did not touch as they were."""
-    ids, known = q(f"entity_ids_{entity_type}"), q(KNOWN.format(entity_type))
+    (`assign_entity_ids`, same connection) are published: the entities the publish wrote (the
+    changed ones) as the run left them, the others as they were.
+
+    ``in_place``: the run took the store's entities from the snapshot (``from_snapshot``), so
+    only the changed rows are replaced; else it is made anew from what the run read.
+    """
+    ids, snapshot = q(f"entity_ids_{entity_type}"), q(SNAPSHOT.format(entity_type))
+    changed = f"SELECT entity_key, entity_id, status, merged_into FROM {ids} WHERE changed"
+    keys = f"(SELECT entity_key FROM {ids} WHERE changed)"
+    if in_place:
+        con.execute(f"DELETE FROM {snapshot} WHERE entity_key IN {keys}")
+        con.execute(f"INSERT INTO {snapshot} {changed}")
+        return
     con.execute(
         f"""
-        CREATE OR REPLACE TABLE {q(SNAPSHOT.format(entity_type))} AS
-        SELECT entity_key, entity_id, status, merged_into FROM {ids}
+        CREATE OR REPLACE TABLE {snapshot} AS
+        {changed}
         UNION ALL
-        SELECT * FROM {known} WHERE entity_key NOT IN (SELECT entity_key FROM {ids})
+        SELECT * FROM {q(KNOWN.format(entity_type))} WHERE entity_key NOT IN {keys}
         """
     )

@@ -441,6 +441,7 @@ def _publish(
             result.summary(specs),
             changed_sources=sorted(changed or ()) if diff else None,
             scopes=scopes,
+            snapshots=[n for n, i in result.identities.items() if i.from_snapshot],
         )
         result.incremental_publish = diff
     except BaseException as error:

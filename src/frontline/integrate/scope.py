@@ -47,7 +47,7 @@ def remember_links(
         con.execute(f"DROP TABLE IF EXISTS {q(f'prev_records_{entity_type}')}")
         return False
     con.execute(
-        f"CREATE OR REPLACE TABLE {q(f'prev_records_{entity_type}')} AS {_links(records)}",
+        f"CREATE OR REPLACE TEMP TABLE {q(f'prev_records_{entity_type}')} AS {_links(records)}",
         [sorted(changed)],
     )
     return True
@@ -81,7 +81,7 @@ def mark_touched(
     )
     con.execute(
         f"""
-        CREATE OR REPLACE TABLE {affected} AS
+        CREATE OR REPLACE TEMP TABLE {affected} AS
         SELECT _entity_key AS entity_key FROM {records}
         WHERE _outcome IN ({linked}) AND (_source, _file, _row) IN (SELECT * FROM __touched)
         UNION
@@ -91,7 +91,7 @@ def mark_touched(
     )
     con.execute(
         f"""
-        CREATE OR REPLACE TABLE {rejudge} AS
+        CREATE OR REPLACE TEMP TABLE {rejudge} AS
         SELECT _source, _file, _row FROM {records}
         WHERE _outcome IN ({linked}) AND _entity_key IN (SELECT entity_key FROM {affected})
         UNION
