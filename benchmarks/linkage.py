@@ -10,7 +10,8 @@ record pairs, the ``seconds`` of the linking and the process's ``peak_rss_mb``.
 ``city`` generates the synthetic city (seed 7, default defect rates, in a child process so that
 its memory is not counted) unless ``--city DIR`` points at one, integrates it with
 ``run_integration`` and scores persons (all records, and pairs involving a record without a usable
-identifier: ``residue_f1``) and enterprises; ``seconds`` is the whole integration (every stage
+identifier: ``residue_f1``) and enterprises, with the residue pairs missed and what bounds
+them (``residue_misses``); ``seconds`` is the whole integration (every stage
 ``run_integration`` has: read, normalise, route, link, and whatever follows), ``link_seconds``
 its linking stages only (``route``: by identifier; ``link residue``: probabilistic). With
 ``--vs-splink`` it then runs Splink alone over all person records in a process of its own
@@ -105,6 +106,58 @@ def evaluate(con: duckdb.DuckDBPyConnection, city: Path) -> dict[str, object]:
     return out
 
 
+def residue_misses(con: duckdb.DuckDBPyConnection) -> dict[str, object]:
+    """The true residue pairs the person clusters miss (`evaluate` must have run on ``con``), by
+    the source of the residue record, and those no linker can place without guessing: the
+    residue record carries a name and nothing else (no identifier, birth date, sex, phone or
+    address) and that name is the name of two or more persons of the city. ``ceiling_f1`` is
+    the residue F1 if every other missed pair were found and no wrong one added."""
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE missing_from AS
+        WITH s AS (
+            SELECT r.rowid AS record, r._entity_key AS predicted, t.entity_id AS truth,
+                   r._residue_reason IS NOT NULL AS residue, r._source AS source, r.name,
+                   r.id_number__raw IS NULL AND r.birth_date IS NULL AND r.sex IS NULL
+                       AND r.phone IS NULL AND r.address IS NULL AS name_only
+            FROM records_person r
+            LEFT JOIN dataset_of d ON d.source = r._source
+            JOIN truth_rows t ON t.source = coalesce(d.dataset, r._source) AND t.row = r._row
+            WHERE r._outcome NOT IN ('skipped', 'other_source')
+        ),
+        holders AS (SELECT name, count(DISTINCT truth) AS persons FROM s GROUP BY name)
+        SELECT a.source, b.residue AS mate_residue,
+               a.name_only AND coalesce(h.persons, 0) > 1 AS unplaceable
+        FROM s a JOIN s b ON a.truth = b.truth AND a.record <> b.record
+        LEFT JOIN holders h ON h.name = a.name
+        WHERE a.residue AND (NOT b.residue OR a.record < b.record)
+          AND (a.predicted IS NULL OR b.predicted IS NULL OR a.predicted <> b.predicted)
+        """
+    )
+    by_source = dict(
+        con.execute(
+            "SELECT source, count(*) FROM missing_from GROUP BY 1 ORDER BY 2 DESC"
+        ).fetchall()
+    )
+    missed, unplaceable, with_residue = con.execute(
+        "SELECT count(*), count(*) FILTER (unplaceable), count(*) FILTER (mate_residue) "
+        "FROM missing_from"
+    ).fetchall()[0]
+    scores = _score(con, "person")["residue"]
+    true_pairs, predicted, correct = (
+        int(scores[k]) for k in ("true_pairs", "predicted_pairs", "correct_pairs")
+    )
+    found = missed - unplaceable
+    ceiling = 2 * (correct + found) / (true_pairs + predicted + found)
+    return {
+        "missed_pairs": int(missed),
+        "by_source": by_source,
+        "unplaceable_pairs": int(unplaceable),
+        "pairs_with_another_residue_record": int(with_residue),
+        "ceiling_f1": round(ceiling, 6),
+    }
+
+
 def evaluate_clusters(con: duckdb.DuckDBPyConnection, clusters: str) -> dict[str, object]:
     """Scores of the person records clustered in table ``clusters`` (``unique_id``,
     ``cluster_id``) against the truth; :func:`evaluate` must have run on ``con``. A record
@@ -178,6 +231,7 @@ def city_benchmark(
         "link_seconds": round(link_seconds, 2),
         "stage_seconds": result.seconds,
         "peak_rss_mb": peak,
+        "residue_misses": residue_misses(con),
         "published": result.published.rows if result.published else None,
         "store_seconds": (
             {k: round(v, 2) for k, v in result.published.seconds.items()}
