@@ -8,13 +8,16 @@ import csv
 import io
 import shutil
 from pathlib import Path
+from typing import Any
 
+import duckdb
 import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 from stdnum.cn import ric
 
 from frontline.ids.resident import check_digit
+from frontline.integrate.duplicates import CANDIDATES, _score_pairs
 from frontline.store import (
     Entity,
     EntityEvent,
@@ -108,3 +111,47 @@ def test_a_second_entity_is_merged_and_split_on_the_stewards_word(
     assert link is not None
     assert (link.entity_id, link.method) == (ids[mistyped], "identifier")
     assert [e.entity_ids for e in events] == [[ids[mistyped], ids[right]]]
+
+
+def candidates(con: duckdb.DuckDBPyConnection) -> list[tuple[Any, ...]]:
+    return con.execute(f"SELECT * FROM {CANDIDATES} ORDER BY ALL").fetchall()  # noqa: S608
+
+
+def test_an_incremental_run_keeps_the_scored_pairs_until_they_change(
+    pristine: Path, sqlite_store: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    city, row, _, _ = mistype_one_id(pristine, tmp_path)
+    workspace = tmp_path / "workspace.duckdb"
+    _, con = integrate(city, sqlite_store, workspace=workspace)
+    listed = candidates(con)
+    con.close()
+    assert len(listed) == 1
+    scored: list[int] = []
+
+    def spied(*args: Any) -> None:
+        scored.append(1)
+        _score_pairs(*args)
+
+    monkeypatch.setattr("frontline.integrate.duplicates._score_pairs", spied)
+    # Another source changes: the pair and its records do not, so it is not scored again.
+    pensions = city / "pensions.csv"
+    pensions.write_text(pensions.read_text(encoding="utf-8-sig") + "\n", encoding="utf-8-sig")
+    result, con = integrate(city, sqlite_store, workspace=workspace, incremental=True)
+    assert result.read == ["pensions"]
+    assert candidates(con) == listed
+    con.close()
+    assert scored == []
+    # The register row of the mistyped number takes another phone: the pair is scored again
+    # and, the two phones now disagreeing, falls below the review threshold.
+    register = city / "household_registry.csv"
+    rows = list(csv.reader(io.StringIO(register.read_text(encoding="gbk"))))
+    rows[row][rows[0].index("联系电话")] = "13900000000"
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    register.write_text(out.getvalue(), encoding="gbk")
+    result, con = integrate(city, sqlite_store, workspace=workspace, incremental=True)
+    assert result.read == ["household_registry"]
+    again = candidates(con)
+    con.close()
+    assert scored == [1]
+    assert again == []

@@ -12,6 +12,8 @@ with an event. Taking the decision back ("not same") splits them again under the
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from collections.abc import Sequence
 from typing import Any
@@ -23,9 +25,14 @@ from frontline.ids.sql import quote_identifier as q
 from frontline.integrate.residue import Decision
 from frontline.integrate.residue_model import scoring_linker
 from frontline.integrate.survivorship import LINKED_OUTCOMES
+from frontline.integrate.workspace import has_table, meta, remember
 
 CANDIDATES = "entity_review_candidates"
 MERGES = "entity_merges"
+_SCORED = "entity_pairs_scored"
+"""The pairs the last run scored, with both records' profiles."""
+_SCORED_WITH = "entity_pairs_scored_with"
+"""A digest of the model and threshold they were scored with (none while they are rebuilt)."""
 
 
 def apply_merges(
@@ -94,12 +101,17 @@ def find_duplicate_entities(
     (``unique_id``, ``reference_id``: a record of each; ``probability`` by the model).
 
     Works on ``residue_reference`` (the residue stage's profiles of identifier records). Without
-    a trained model nothing is scored and nothing is listed."""
-    con.execute(
-        f"CREATE OR REPLACE TABLE {CANDIDATES} (unique_id VARCHAR, reference_id VARCHAR, "
-        "probability DOUBLE)"
-    )
+    a trained model nothing is scored and nothing is listed. When the pairs, their records'
+    profiles, the model and the threshold are those the workspace's last run scored (an
+    incremental run that changed none of them), its candidates are kept as they are."""
+    previous = meta(con, _SCORED_WITH)
+    remember(con, _SCORED_WITH, None)  # until the candidates below match it again
     if model is None:
+        con.execute(f"DROP TABLE IF EXISTS {_SCORED}")
+        con.execute(
+            f"CREATE OR REPLACE TABLE {CANDIDATES} (unique_id VARCHAR, reference_id VARCHAR, "
+            "probability DOUBLE)"
+        )
         return 0
     con.execute(
         """
@@ -119,9 +131,50 @@ def find_duplicate_entities(
         GROUP BY a.entity_key, b.entity_key
         """
     )
-    pairs = con.execute("SELECT count(*) FROM __entity_pairs").fetchall()[0][0]
-    if not pairs:
-        return 0
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE __entity_pair_profiles AS
+        SELECT p.left_id, p.right_id, to_json(l) AS left_profile, to_json(r) AS right_profile
+        FROM __entity_pairs p
+        JOIN residue_reference l ON l.unique_id = p.left_id
+        JOIN residue_reference r ON r.unique_id = p.right_id
+        """
+    )
+    scored_with = hashlib.blake2b(
+        json.dumps([model, review_threshold], sort_keys=True).encode(), digest_size=16
+    ).hexdigest()
+    if previous == scored_with and _same_as_scored(con):
+        remember(con, _SCORED_WITH, scored_with)
+        return int(con.execute(f"SELECT count(*) FROM {CANDIDATES}").fetchall()[0][0])
+    con.execute(
+        f"CREATE OR REPLACE TABLE {CANDIDATES} (unique_id VARCHAR, reference_id VARCHAR, "
+        "probability DOUBLE)"
+    )
+    if con.execute("SELECT count(*) FROM __entity_pairs").fetchall()[0][0]:
+        _score_pairs(con, model, review_threshold)
+    con.execute(f"CREATE OR REPLACE TABLE {_SCORED} AS SELECT * FROM __entity_pair_profiles")
+    remember(con, _SCORED_WITH, scored_with)
+    return int(con.execute(f"SELECT count(*) FROM {CANDIDATES}").fetchall()[0][0])
+
+
+def _same_as_scored(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether ``__entity_pair_profiles`` are the pairs the last run scored (and it left its
+    candidates)."""
+    if not (has_table(con, _SCORED) and has_table(con, CANDIDATES)):
+        return False
+    differing = con.execute(
+        f"SELECT count(*) FROM ((SELECT * FROM __entity_pair_profiles EXCEPT ALL "
+        f"SELECT * FROM {_SCORED}) UNION ALL (SELECT * FROM {_SCORED} EXCEPT ALL "
+        f"SELECT * FROM __entity_pair_profiles))"
+    ).fetchall()[0][0]
+    return int(differing) == 0
+
+
+def _score_pairs(
+    con: duckdb.DuckDBPyConnection, model: dict[str, Any], review_threshold: float
+) -> None:
+    """Score ``__entity_pairs`` with ``model`` into the candidates, those at the threshold or
+    above."""
     for side, column in (("left", "left_id"), ("right", "right_id")):
         con.execute(
             f"CREATE OR REPLACE TABLE __entity_{side} AS SELECT * FROM residue_reference "
@@ -146,4 +199,3 @@ def find_duplicate_entities(
     api.delete_tables_created_by_splink_from_db()  # type: ignore[no-untyped-call]
     for side in ("left", "right"):
         con.execute(f"DROP TABLE __entity_{side}")
-    return int(con.execute(f"SELECT count(*) FROM {CANDIDATES}").fetchall()[0][0])
