@@ -13,6 +13,7 @@ from typing import Any
 
 import duckdb
 import pytest
+from splink import DuckDBAPI
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
@@ -20,9 +21,12 @@ from frontline.ids.sql import quote_identifier as q
 from frontline.integrate.fields import ENTERPRISE, PERSON
 from frontline.integrate.identity import SNAPSHOT
 from frontline.integrate.quality import find_issues
+from frontline.integrate.residue import _score
+from frontline.integrate.residue_model import ResidueSettings, scoring_linker
 from frontline.integrate.routing import reroute_records
 from frontline.integrate.sources import load_sources
 from frontline.integrate.survivorship import survive
+from frontline.integrate.workspace import meta
 from frontline.store import (
     Entity,
     GoldenRecord,
@@ -307,3 +311,38 @@ def test_a_workspace_behind_the_store_reads_the_store(
     for name in ("person", "enterprise"):
         assert snapshot_entities(con, name) == store_entities(sqlite_store, name)
     con.close()
+
+
+def test_scoring_only_the_profiles_that_differ_equals_scoring_every_pair(
+    city: Path, sqlite_store: Engine, tmp_path: Path
+) -> None:
+    workspace = tmp_path / "workspace.duckdb"
+    _, con = integrate(city, sqlite_store, workspace=workspace, incremental=False)
+    con.close()
+    changed = change_phones(city, every=7)
+    result, con = integrate(city, sqlite_store, workspace=workspace, incremental=True)
+    assert result.read == ["pensions"]
+    # Only the rows whose phone changed have another profile, not the whole source.
+    differing = con.execute(
+        "SELECT (SELECT count(*) FROM __differing_residue_left), "
+        "(SELECT count(*) FROM __differing_residue_reference)"
+    ).fetchall()[0]
+    assert 0 < sum(differing) <= changed
+    incremental = sorted(con.execute("SELECT * FROM residue_pairs").fetchall())
+    model = meta(con, "model")
+    assert model is not None
+    con.execute("ALTER TABLE residue_pairs RENAME TO incremental_pairs")
+    con.execute(
+        "CREATE TABLE residue_pairs (unique_id VARCHAR, reference_id VARCHAR, probability DOUBLE)"
+    )
+    api = DuckDBAPI(connection=con)
+    linker = scoring_linker(api, ["residue_left", "residue_reference"], json.loads(model))
+    _score(con, linker, ResidueSettings(), "residue_left")
+    every = sorted(con.execute("SELECT * FROM residue_pairs").fetchall())
+    con.close()
+    assert incremental == every
+    # Pairs of the changed source's records and of the others alike.
+    assert {p[0].startswith("pensions:") or p[1].startswith("pensions:") for p in every} == {
+        True,
+        False,
+    }

@@ -82,26 +82,46 @@ def _profile(
     table: str,
     outcome: str,
     changed: frozenset[str] | None,
-) -> None:
+) -> str | None:
     """``table``: the profiles (`profile_sql`) of the rows of ``records`` with ``outcome``.
+
     In an incremental run (``changed`` sources) the last run's table is kept but for the rows
     of the changed sources and of sources no longer there: a profile is a function of its row
-    alone, and the other sources' rows are the rows they were (`reroute_records`)."""
+    alone, and the other sources' rows are the rows they were (`reroute_records`). Returns the
+    name of a temporary table of the ``unique_id`` of every profile that is new, changed or
+    gone (a re-delivered file where a few rows changed changes only those); None when the
+    table was made anew."""
     if changed is None or not has_table(con, table):
         con.execute(f"CREATE OR REPLACE TABLE {q(table)} AS {profile_sql(records, outcome)}")
-        return
+        return None
     present = [
         row[0] for row in con.execute(f"SELECT DISTINCT _source FROM {q(records)}").fetchall()
     ]
     kept = sorted(set(present) - changed)
+    redone = "NOT list_contains(?, split_part(unique_id, ':', 1))"
+    before, differing = q(f"__before_{table}"), q(f"__differing_{table}")
     con.execute(
-        f"DELETE FROM {q(table)} WHERE NOT list_contains(?, split_part(unique_id, ':', 1))",
+        f"CREATE OR REPLACE TEMP TABLE {before} AS SELECT * FROM {q(table)} WHERE {redone}",
         [kept],
     )
+    con.execute(f"DELETE FROM {q(table)} WHERE {redone}", [kept])
     con.execute(
         f"INSERT INTO {q(table)} {profile_sql(records, outcome)} AND NOT list_contains(?, _source)",
         [kept],
     )
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE {differing} AS
+        SELECT DISTINCT unique_id FROM (
+            (SELECT * FROM {before} EXCEPT SELECT * FROM {q(table)} WHERE {redone})
+            UNION ALL
+            (SELECT * FROM {q(table)} WHERE {redone} EXCEPT SELECT * FROM {before})
+        )
+        """,
+        [kept, kept],
+    )
+    con.execute(f"DROP TABLE {before}")
+    return f"__differing_{table}"
 
 
 def link_person_residue(
@@ -127,15 +147,17 @@ def link_person_residue(
     chosen = settings or ResidueSettings()
     # The changed sources when the run can be incremental, else None (score every pair).
     scope = changed if model is not None and has_table(con, "residue_pairs") else None
-    _profile(con, records, "residue_left", "residue", scope)
-    _profile(con, records, "residue_reference", "identifier", scope)
+    left = _profile(con, records, "residue_left", "residue", scope)
+    reference = _profile(con, records, "residue_reference", "identifier", scope)
     residue = con.execute("SELECT count(*) FROM residue_left").fetchall()[0][0]
-    if scope is not None:
+    differing = (left, reference) if left is not None and reference is not None else None
+    if differing is not None:
+        # A pair's score is a function of its two profiles: only pairs with a profile that
+        # changed are scored again.
         con.execute(
             "CREATE OR REPLACE TABLE residue_pairs AS SELECT * FROM residue_pairs "
-            "WHERE NOT list_contains(?, split_part(unique_id, ':', 1)) "
-            "AND NOT list_contains(?, split_part(reference_id, ':', 1))",
-            [sorted(scope), sorted(scope)],
+            f"WHERE unique_id NOT IN (SELECT unique_id FROM {q(differing[0])}) "
+            f"AND reference_id NOT IN (SELECT unique_id FROM {q(differing[1])})"
         )
     else:
         model = None
@@ -146,7 +168,7 @@ def link_person_residue(
     note = ""
     if residue:
         try:
-            model = _predict(con, chosen, model, scope)
+            model = _predict(con, chosen, model, differing)
         except SplinkException as error:
             # Too few records to learn from (a tiny city, a first small delivery): every residue
             # record stays unmatched rather than being linked by an untrained model.
@@ -196,15 +218,16 @@ def _predict(
     con: duckdb.DuckDBPyConnection,
     chosen: ResidueSettings,
     model: dict[str, Any] | None,
-    changed: frozenset[str] | None,
+    differing: tuple[str, str] | None,
 ) -> dict[str, Any]:
     """Score residue × reference pairs into ``residue_pairs``; train first without a model,
-    else score only the pairs with a record of a ``changed`` source. Returns the model."""
+    else score only the pairs with a profile in one of the ``differing`` tables (residue,
+    reference; see `_profile`). Returns the model."""
     # Splink reports untrained levels through logging; the run summary says what matters.
     logging.getLogger("splink").setLevel(logging.ERROR)
     api = DuckDBAPI(connection=con)
     try:
-        if model is None:
+        if model is None or differing is None:
             training = _training_residue(con, chosen)
             linker = train(api, [training, "residue_reference"], chosen)
             model = reloadable(linker.misc.save_model_to_json())
@@ -212,7 +235,7 @@ def _predict(
                 linker = scoring_linker(api, ["residue_left", "residue_reference"], model)
             _score(con, linker, chosen, "residue_left")
         else:
-            _score_changed(con, api, chosen, model, sorted(changed or ()))
+            _score_changed(con, api, chosen, model, differing)
     finally:
         api.delete_tables_created_by_splink_from_db()  # type: ignore[no-untyped-call]
         for scratch in ("residue_training", "residue_left_part", "residue_reference_part"):
@@ -225,21 +248,20 @@ def _score_changed(
     api: DuckDBAPI,
     chosen: ResidueSettings,
     model: dict[str, Any],
-    sources: list[str],
+    differing: tuple[str, str],
 ) -> None:
-    """Score with ``model`` the pairs with a record of one of ``sources``."""
-    of_changed = "list_contains(?, split_part(unique_id, ':', 1))"
-    for left, reference in ((of_changed, "true"), (f"NOT {of_changed}", of_changed)):
-        params = [sources] * (left.count("?") + reference.count("?"))
+    """Score with ``model`` the pairs with a profile in one of the ``differing`` tables: the
+    residue records that differ against every reference, then the other residue records
+    against the references that differ."""
+    left, reference = (f"unique_id IN (SELECT unique_id FROM {q(t)})" for t in differing)
+    for residue, references in ((left, "true"), (f"NOT {left}", reference)):
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE residue_left_part AS "
-            f"SELECT * FROM residue_left WHERE {left}",
-            params[: left.count("?")],
+            f"SELECT * FROM residue_left WHERE {residue}"
         )
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE residue_reference_part AS "
-            f"SELECT * FROM residue_reference WHERE {reference}",
-            params[left.count("?") :],
+            f"SELECT * FROM residue_reference WHERE {references}"
         )
         sizes = con.execute(
             "SELECT (SELECT count(*) FROM residue_left_part), "
