@@ -23,7 +23,9 @@ from sqlalchemy.orm import Session
 from frontline.ids import sql as ids_sql
 from frontline.ids.sql import quote_identifier as q
 from frontline.integrate import duplicates, quality, scope, workspace
+from frontline.integrate.co_holders import link_through_co_holders
 from frontline.integrate.corrections import correction_sources
+from frontline.integrate.endings import link_deaths_to_endings
 from frontline.integrate.fields import entity_types
 from frontline.integrate.identity import SNAPSHOT, Identities, assign_entity_ids
 from frontline.integrate.kinship import link_through_parents
@@ -241,6 +243,18 @@ def run_integration(
                 notes.append(
                     f"person: {kin} nameless records linked through a parent "
                     f"（{kin} 条无姓名记录经父母关联）"
+                )
+            jointly = link_through_co_holders(con, records, specs, decisions)
+            if jointly:
+                notes.append(
+                    f"person: {jointly} records without an ID number linked through a "
+                    f"co-holder's household （{jointly} 条无身份证号的记录经共有人家庭关联）"
+                )
+            ended = link_deaths_to_endings(con, records, specs, decisions)
+            if ended:
+                notes.append(
+                    f"person: {ended} death records without an ID number linked through a "
+                    f"payment the death ended （{ended} 条无身份证号的死亡记录经终止发放关联）"
                 )
             named = chosen.residue.unique_name_confidence
             if named is not None:

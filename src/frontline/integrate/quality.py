@@ -212,12 +212,11 @@ def _alive_after_death(
             continue
         if isinstance(rule, SkipRule):
             # The spec checked the column is mapped.
-            name = spec.workspace_name(rule.column) or ""
-            value = f"_attributes->>'{name}'" if name in spec.attributes else q(name + "__raw")
-            conditions.append(f"(_source = ? AND trim({value}) IN (SELECT unnest(?)))")
+            value = spec.raw_sql(rule.column, "r")
+            conditions.append(f"(r._source = ? AND trim({value}) IN (SELECT unnest(?)))")
             params += [spec.key, rule.values]
         else:
-            conditions.append("_source = ?")
+            conditions.append("r._source = ?")
             params.append(spec.key)
     if not conditions:
         return

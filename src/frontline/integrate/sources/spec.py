@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from frontline.ids.sql import quote_identifier, quote_literal
 from frontline.integrate.fields import entity_types
 
 Format = Literal["csv", "xlsx", "jsonl", "json", "parquet", "table"]
@@ -37,6 +38,14 @@ class SkipRule(_Model):
 
     column: str = Field(min_length=1)
     values: list[str] = Field(min_length=1)
+
+
+class DeathEnding(SkipRule):
+    """Rows whose ``column`` holds one of the ``values`` record something that ended with the
+    person's death — a pension terminated — in the month the ``month`` column holds
+    (``yyyymm``, or a date)."""
+
+    month: str = Field(min_length=1)
 
 
 class TableLocation(_Model):
@@ -108,6 +117,15 @@ class SourceSpec(_Model):
     — a birth certificate issued before the child was named: such a record, with no name and no
     usable identifier of its own, joins the one child of its birth date and sex in the parent's
     household (a source with `household`). Twins of one sex stay unlinked."""
+    ended_by_death: DeathEnding | None = None
+    """Rows that record a payment or service ended by the person's death, and its month: a death
+    record of another source with a name and no identifier, left unmatched, joins the one
+    person of its name whose row says it ended in the month of the death."""
+    co_holders: str | None = Field(default=None, min_length=1)
+    """The attribute that the rows of people holding one thing together share — the number of a
+    property certificate owned in common, one row per co-owner: a record of such a source with a
+    name and no identifier, left unmatched, joins the one person of its name among its
+    co-holders and the members of their households (a source with `household`)."""
 
     @field_validator("fields", mode="before")
     @classmethod
@@ -174,12 +192,26 @@ class SourceSpec(_Model):
                         "map it as a field or attribute",
                     )
                 )
-        for key in ("household", "parent_id"):
+        if self.ended_by_death is not None:
+            if self.entity != "person":
+                found.append((("ended_by_death",), "only person sources record deaths"))
+            for key in ("column", "month"):
+                column = getattr(self.ended_by_death, key)
+                if column not in self.columns().values():
+                    found.append(
+                        (
+                            ("ended_by_death", key),
+                            f"column {column!r} is not mapped; map it as a field or attribute",
+                        )
+                    )
+        for key in ("household", "parent_id", "co_holders"):
             attribute = getattr(self, key)
             if attribute is None:
                 continue
             if self.entity != "person":
-                found.append(((key,), "only person sources have households and parents"))
+                found.append(
+                    ((key,), "only person sources have households, parents and co-holders")
+                )
             elif attribute not in self.attributes:
                 found.append(((key,), f"{attribute!r} is not an attribute; map it first"))
         if self.format == "table" and self.table is None:
@@ -196,6 +228,16 @@ class SourceSpec(_Model):
     def workspace_name(self, column: str) -> str | None:
         """The name a source column has in the workspace (its field or attribute), or None."""
         return next((name for name, c in self.columns().items() if c == column), None)
+
+    def raw_sql(self, column: str, row: str) -> str:
+        """SQL of the value a mapped source ``column`` had as read, on the record aliased
+        ``row``: its attribute, or its field's raw value."""
+        name = self.workspace_name(column)
+        if name is None:
+            raise ValueError(f"column {column!r} of source {self.key!r} is not mapped")
+        if name in self.attributes:
+            return f"{row}._attributes->>{quote_literal(name)}"
+        return f"{row}.{quote_identifier(name + '__raw')}"
 
     def columns(self) -> dict[str, str]:
         """Every column read, by the name it gets in the workspace (fields and attributes)."""
