@@ -1,6 +1,7 @@
 """Stable entity ids: the store's ids for the run's entity keys, new ones only for new keys.
 
-An entity's key is its normalised identifier (resident ID, credit code). A key the store has
+An entity's key is its normalised identifier (resident ID, credit code), or for a provisional
+person `frontline.integrate.provisional.PREFIX` and its first record's row key. A key the store has
 seen keeps its id, whatever else changed; a new key gets the next id of its type, handed out
 in key order so that the same input on an empty store always gives the same ids. A full run
 retires the entities whose key no longer appears in any source (recorded as an event); a

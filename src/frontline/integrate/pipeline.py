@@ -30,6 +30,7 @@ from frontline.integrate.fields import entity_types
 from frontline.integrate.identity import SNAPSHOT, Identities, assign_entity_ids
 from frontline.integrate.kinship import link_through_parents
 from frontline.integrate.normalise import normalise_source
+from frontline.integrate.provisional import group_unmatched
 from frontline.integrate.publishing import can_publish_changes, publish_run
 from frontline.integrate.readers import read_source
 from frontline.integrate.residue import (
@@ -263,6 +264,15 @@ def run_integration(
                     notes.append(
                         f"person: {by_name} records without an ID number linked to the only "
                         f"person of their name （{by_name} 条无身份证号的记录按唯一姓名关联）"
+                    )
+            if linked.model is not None:
+                grouped = group_unmatched(con, records, linked.model, chosen.residue, decisions)
+                if grouped.persons:
+                    notes.append(
+                        f"person: {grouped.records} unmatched records grouped into "
+                        f"{grouped.persons} provisional persons without a valid ID number "
+                        f"（{grouped.records} 条未关联记录归并为 {grouped.persons} 个"
+                        f"无有效身份证号的临时人员）"
                     )
             merged = duplicates.apply_merges(con, records, decisions)
             duplicates.find_duplicate_entities(con, linked.model, chosen.residue.review_threshold)

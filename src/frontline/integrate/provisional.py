@@ -1,0 +1,236 @@
+"""Provisional persons: records that match one another but no record linked by identifier.
+
+    grouped = group_unmatched(con, "records_person", model, settings, decisions)
+
+The residue stage matches each residue record against the records linked by identifier, never
+against other residue records. A person none of whose records carries a valid identifier — a
+newborn whose birth certificate and household registration were both entered without an ID
+number, someone whose number every department mistyped — has nothing to match there: each of
+their records stays unmatched, on its own.
+
+This step scores the records still unmatched after every other linking step against one
+another, with the model the residue stage trained (as a deduplication: the same comparisons,
+*m*, *u* and prior), keeps the pairs at or above the link threshold, and groups the records
+those pairs connect (Splink's clustering). A steward's decisions hold: a pair decided "same"
+connects its two records whatever the model says, and a group that would hold a pair decided
+"not the same" is not made at all — its records stay unmatched, for the steward to see.
+
+Each group of two or more records becomes one person whose key is `PREFIX` followed by the
+smallest ``source:file:row`` among its records, so that the same input gives the same key on
+every run. The key cannot be taken for an identifier (identifiers have no colon), and an ID
+number never finds such a person. The records' outcome is ``probabilistic``, their reason stays
+why they were residue, and their confidence is the best probability joining them to the group.
+
+The model's prior was estimated for residue × identified records, where a random pair matches
+less often than two records both left unmatched: scoring the unmatched with it understates
+their probabilities, so the step errs towards leaving records alone. On the million-person
+synthetic city (seed 7) the 5,874 unmatched records held 149 same-person pairs; the model put
+134 of them, and no other pair, at or above 0.95.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+from splink import DuckDBAPI
+from splink.clustering import cluster_pairwise_predictions_at_threshold
+
+from frontline.ids.sql import quote_identifier as q
+from frontline.integrate.residue import PROBABILISTIC, Decision, profile_sql
+from frontline.integrate.residue_model import ResidueSettings, scoring_linker
+from frontline.integrate.workspace import has_table, meta, remember
+
+PREFIX = "provisional:"
+"""How the key of a provisional person begins."""
+
+FOUND = "provisional_found"
+"""The last run's groups: ``unique_id`` of a record, ``entity_key``, ``probability``."""
+_SCORED = "provisional_scored"
+"""The profiles of the unmatched records the last run grouped (kept in the workspace)."""
+_SCORED_WITH = "provisional_scored_with"
+"""Digest of the model, threshold and decisions the last run grouped with (workspace meta)."""
+_PROFILES = "provisional_profiles"
+_EDGES = "provisional_edges"
+_DECISIONS = "provisional_decisions"
+
+
+@dataclass(frozen=True)
+class Grouped:
+    """What `group_unmatched` did: how many records joined how many provisional persons."""
+
+    records: int
+    persons: int
+
+
+def group_unmatched(
+    con: duckdb.DuckDBPyConnection,
+    records: str,
+    model: dict[str, Any],
+    settings: ResidueSettings | None = None,
+    decisions: Sequence[Decision] = (),
+) -> Grouped:
+    """Group the unmatched person records of ``records`` that ``model`` (the residue stage's,
+    as `train` saved it) puts together at the link threshold into provisional persons, in
+    place.
+
+    The groups are a function of the unmatched records' profiles, the model, the threshold and
+    the decisions: when all of them are what the workspace's last run grouped (an incremental
+    run that changed none of them), its groups are applied again without scoring."""
+    chosen = settings or ResidueSettings()
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {_PROFILES} AS "
+        f"{profile_sql(records, 'quarantined')} AND _reason = 'unmatched'"
+    )
+    decided = sorted((d.a, d.b, d.same) for d in decisions)
+    scored_with = hashlib.blake2b(
+        json.dumps([model, chosen.link_threshold, decided], sort_keys=True).encode(),
+        digest_size=16,
+    ).hexdigest()
+    previous = meta(con, _SCORED_WITH)
+    remember(con, _SCORED_WITH, None)  # until the groups below match it again
+    if not (previous == scored_with and _same_as_scored(con)):
+        _find(con, model, chosen, decisions)
+        con.execute(f"CREATE OR REPLACE TABLE {_SCORED} AS SELECT * FROM {_PROFILES}")
+    remember(con, _SCORED_WITH, scored_with)
+    grouped = _apply(con, records)
+    con.execute(f"DROP TABLE {_PROFILES}")
+    return grouped
+
+
+def _same_as_scored(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the unmatched records' profiles are those the last run grouped."""
+    if not (has_table(con, _SCORED) and has_table(con, FOUND)):
+        return False
+    differing = con.execute(
+        f"SELECT count(*) FROM ((SELECT * FROM {_PROFILES} EXCEPT ALL SELECT * FROM {_SCORED}) "
+        f"UNION ALL (SELECT * FROM {_SCORED} EXCEPT ALL SELECT * FROM {_PROFILES}))"
+    ).fetchall()[0][0]
+    return int(differing) == 0
+
+
+def _find(
+    con: duckdb.DuckDBPyConnection,
+    model: dict[str, Any],
+    chosen: ResidueSettings,
+    decisions: Sequence[Decision],
+) -> None:
+    """Score the profiled records against one another and put their groups in `FOUND`."""
+    con.execute(
+        f"CREATE OR REPLACE TABLE {FOUND} "
+        "(unique_id VARCHAR, entity_key VARCHAR, probability DOUBLE)"
+    )
+    if con.execute(f"SELECT count(*) FROM {_PROFILES}").fetchall()[0][0] < 2:
+        return
+    _decided(con, decisions)
+    # Splink reports untrained levels through logging; the run summary says what matters.
+    logging.getLogger("splink").setLevel(logging.ERROR)
+    api = DuckDBAPI(connection=con)
+    try:
+        linker = scoring_linker(api, [_PROFILES], {**model, "link_type": "dedupe_only"})
+        predictions = linker.inference.predict(
+            threshold_match_probability=chosen.link_threshold, warning_mode="never"
+        )
+        con.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE {_EDGES} AS
+            SELECT unique_id_l, unique_id_r, match_probability
+            FROM {q(predictions.physical_name)} p
+            WHERE NOT EXISTS (
+                SELECT 1 FROM {_DECISIONS} d WHERE d.a = p.unique_id_l AND d.b = p.unique_id_r
+            )
+            UNION ALL
+            SELECT a, b, 1.0 FROM {_DECISIONS}
+            WHERE same AND a IN (SELECT unique_id FROM {_PROFILES})
+              AND b IN (SELECT unique_id FROM {_PROFILES})
+            """
+        )
+        clusters = cluster_pairwise_predictions_at_threshold(
+            _PROFILES,
+            _EDGES,
+            api,
+            node_id_column_name="unique_id",
+            edge_id_column_name_left="unique_id_l",
+            edge_id_column_name_right="unique_id_r",
+            threshold_match_probability=chosen.link_threshold,
+        )
+        _groups(con, clusters.physical_name)
+    finally:
+        api.delete_tables_created_by_splink_from_db()  # type: ignore[no-untyped-call]
+        for table in (_EDGES, _DECISIONS):
+            con.execute(f"DROP TABLE IF EXISTS {table}")
+
+
+def _decided(con: duckdb.DuckDBPyConnection, decisions: Sequence[Decision]) -> None:
+    """The stewards' decisions, each pair in both orders (``a``, ``b``, ``same``)."""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {_DECISIONS} (a VARCHAR, b VARCHAR, same BOOLEAN)")
+    if decisions:
+        con.executemany(
+            f"INSERT INTO {_DECISIONS} VALUES (?, ?, ?)",
+            [(d.a, d.b, d.same) for d in decisions] + [(d.b, d.a, d.same) for d in decisions],
+        )
+
+
+def _groups(con: duckdb.DuckDBPyConnection, clusters: str) -> None:
+    """`FOUND`: each record of a cluster of two or more that holds no pair a steward refused,
+    with its person's key and its best probability within the cluster."""
+    con.execute(
+        f"""
+        INSERT INTO {FOUND}
+        WITH members AS (
+            SELECT unique_id, cluster_id,
+                   min(unique_id) OVER (PARTITION BY cluster_id) AS first,
+                   count(*) OVER (PARTITION BY cluster_id) AS size
+            FROM {q(clusters)}
+        ),
+        refused AS (
+            SELECT DISTINCT l.cluster_id
+            FROM {_DECISIONS} d
+            JOIN members l ON l.unique_id = d.a
+            JOIN members r ON r.unique_id = d.b AND r.cluster_id = l.cluster_id
+            WHERE NOT d.same
+        ),
+        best AS (
+            SELECT unique_id, max(match_probability) AS probability
+            FROM (
+                SELECT unique_id_l AS unique_id, match_probability FROM {_EDGES}
+                UNION ALL
+                SELECT unique_id_r, match_probability FROM {_EDGES}
+            )
+            GROUP BY unique_id
+        )
+        SELECT m.unique_id, '{PREFIX}' || m.first AS entity_key, b.probability
+        FROM members m JOIN best b USING (unique_id)
+        WHERE m.size > 1 AND m.cluster_id NOT IN (SELECT cluster_id FROM refused)
+        """
+    )
+
+
+def _apply(con: duckdb.DuckDBPyConnection, records: str) -> Grouped:
+    """Give the grouped records their person; return how many records and persons."""
+    con.execute(
+        f"""
+        UPDATE {q(records)} AS r
+        SET _outcome = '{PROBABILISTIC}', _reason = r._residue_reason,
+            _entity_key = g.entity_key, _confidence = g.probability
+        FROM (
+            -- By row id: the few unmatched rows are found first, then joined on their key.
+            SELECT x.rowid AS record, g.entity_key, g.probability
+            FROM (
+                SELECT rowid, _source || ':' || _file || ':' || _row AS unique_id
+                FROM {q(records)} WHERE _outcome = 'quarantined' AND _reason = 'unmatched'
+            ) x
+            JOIN {FOUND} g USING (unique_id)
+        ) AS g
+        WHERE r.rowid = g.record
+        """
+    )
+    records_, persons = con.execute(
+        f"SELECT count(*), count(DISTINCT entity_key) FROM {FOUND}"
+    ).fetchall()[0]
+    return Grouped(int(records_), int(persons))
