@@ -11,13 +11,17 @@ from typing import Any
 import duckdb
 import pyarrow.parquet as pq
 import pytest
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
 
 from frontline.integrate import provisional, workspace
 from frontline.integrate.pipeline import run_integration
-from frontline.integrate.provisional import PREFIX, group_unmatched
+from frontline.integrate.provisional import PREFIX, REVIEW_PAIRS, group_unmatched
 from frontline.integrate.residue import Decision
 from frontline.integrate.sources import load_sources
+from frontline.store import Entity, RecordLink, ReviewPair, decide_review_pair
 from frontline.synth import CityConfig, DefectRates, generate_city
+from tests.integrate.running import integrate
 
 SOURCES = Path(__file__).parents[2] / "examples" / "city" / "sources"
 
@@ -47,6 +51,13 @@ ROWS: list[dict[str, Any]] = [
      "name": "诸葛亮", "name__key": "zhuge liang", "sex": "male"},
     {"_source": "registry", "_row": 4, "_residue_reason": "identifier_missing",
      "name": "诸葛孔明", "name__key": "zhuge kongming", "sex": "male"},
+    # Birth dates five days apart: a pair for a steward, not a person.
+    {"_source": "births", "_row": 4, "_residue_reason": "identifier_missing",
+     "name": "上官婉儿", "name__key": "shangguan waner", "birth_date": date(1990, 3, 4),
+     "sex": "female"},
+    {"_source": "registry", "_row": 5, "_residue_reason": "identifier_missing",
+     "name": "上官婉儿", "name__key": "shangguan waner", "birth_date": date(1990, 3, 9),
+     "sex": "female"},
     # The newborn's twin in every field but linked by identifier already: not touched.
     {"_source": "tax", "_row": 1, "_outcome": "identifier", "_reason": None,
      "_residue_reason": None, "_entity_key": "110101202503010023", "name": "欧阳明轩",
@@ -111,9 +122,12 @@ def test_records_that_match_only_each_other_become_one_provisional_person(
     assert found["registry:3"][:2] == found["births:2"][:2] == ("quarantined", None)
     assert found["registry:2"][:2] == ("quarantined", None)
     # The steward's "same" joins what the model would not; the key is the smaller row key.
-    assert found["births:3"] == found["registry:4"] == ("probabilistic", f"{PREFIX}births:f:3", 1.0)
+    assert found["births:3"] == found["registry:4"] == ("review", f"{PREFIX}births:f:3", 1.0)
     assert found["tax:1"] == ("identifier", "110101202503010023", 0.0)
     assert (grouped.records, grouped.persons) == (4, 2)
+    assert found["births:4"][:2] == found["registry:5"][:2] == ("quarantined", None)
+    assert [pair[:2] for pair in review_pairs(con)] == [("births:f:4", "registry:f:5")]
+    assert 0.5 <= review_pairs(con)[0][2] < 0.95
     reasons = con.execute("SELECT _reason FROM records WHERE _source || ':' || _row = 'births:1'")
     assert reasons.fetchall() == [("identifier_missing",)]
     left = con.execute(
@@ -121,7 +135,7 @@ def test_records_that_match_only_each_other_become_one_provisional_person(
         "OR table_name LIKE 'provisional_%' ORDER BY ALL"
     ).fetchall()
     # What a later run compares with and reuses, and nothing else.
-    assert left == [("provisional_found",), ("provisional_scored",)]
+    assert left == [("provisional_found",), ("provisional_review",), ("provisional_scored",)]
 
 
 def unlink(con: duckdb.DuckDBPyConnection) -> None:
@@ -161,6 +175,14 @@ def test_a_rerun_with_nothing_changed_reuses_the_groups_and_a_change_scores_agai
     assert outcomes(con)["births:1"][:2] == ("quarantined", None)
 
 
+def review_pairs(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, float]]:
+    pairs = con.execute(
+        f"SELECT least(unique_id, reference_id), greatest(unique_id, reference_id), probability "  # noqa: S608
+        f"FROM {REVIEW_PAIRS} ORDER BY ALL"
+    ).fetchall()
+    return [(a, b, float(p)) for a, b, p in pairs]
+
+
 def test_without_decisions_the_model_alone_decides(con: duckdb.DuckDBPyConnection) -> None:
     grouped = group_unmatched(con, "records", model(con))
     found = outcomes(con)
@@ -183,6 +205,10 @@ def test_a_group_holding_a_refused_pair_is_not_made(con: duckdb.DuckDBPyConnecti
     found = outcomes(con)
     for key in ("births:1", "registry:1", "health:1"):
         assert found[key][:2] == ("quarantined", None), key
+    # The steward sees the pairs left undecided.
+    listed = {pair[:2] for pair in review_pairs(con)}
+    assert {("births:f:1", "health:f:1"), ("births:f:1", "registry:f:1")} <= listed
+    assert ("health:f:1", "registry:f:1") not in listed
 
 
 def test_fewer_than_two_unmatched_records_change_nothing(con: duckdb.DuckDBPyConnection) -> None:
@@ -212,3 +238,43 @@ def test_every_provisional_person_of_the_city_is_one_true_person(
     ).fetchall()
     assert len(groups) >= 3, "the city has persons whose records only match each other"
     assert all(records >= 2 and persons == 1 for _, records, persons in groups), groups
+
+
+def test_a_stewards_same_on_a_listed_pair_of_unmatched_records_makes_them_one_person(
+    integrated: tuple[duckdb.DuckDBPyConnection, Path], sqlite_store: Engine
+) -> None:
+    city = integrated[1]
+    _, con = integrate(city, sqlite_store)
+    listed = [frozenset(pair[:2]) for pair in review_pairs(con)]
+    assert listed, "the city has pairs of unmatched records for a steward"
+    with Session(sqlite_store) as session:
+        stored = {
+            frozenset(
+                (
+                    f"{p.left_source}:{p.left_file}:{p.left_row}",
+                    f"{p.right_source}:{p.right_file}:{p.right_row}",
+                )
+            ): p
+            for p in session.scalars(select(ReviewPair))
+        }
+    assert set(listed) <= stored.keys()
+    pair = stored[listed[0]]
+    assert pair.records is not None
+    assert pair.records["left"]["name"] is not None
+    with Session(sqlite_store) as session, session.begin():
+        decide_review_pair(session, pair.id, same=True, decided_by="steward-1")
+
+    result, con = integrate(city, sqlite_store)
+    links = []
+    with Session(sqlite_store) as session:
+        for ref in listed[0]:
+            source, file, row = ref.split(":")
+            link = session.get(RecordLink, (source, file, int(row)))
+            assert link is not None
+            entity = session.get(Entity, link.entity_id)
+            assert entity is not None
+            links.append((link.entity_id, link.method, entity.entity_key.startswith(PREFIX)))
+    assert links[0] == links[1]
+    assert links[0][1:] == ("review", True)
+    assert frozenset(listed[0]) not in {frozenset(p[:2]) for p in review_pairs(con)}
+    assert any("provisional persons" in note for note in result.notes)

@@ -13,13 +13,17 @@ another, with the model the residue stage trained (as a deduplication: the same 
 *m*, *u* and prior), keeps the pairs at or above the link threshold, and groups the records
 those pairs connect (Splink's clustering). A steward's decisions hold: a pair decided "same"
 connects its two records whatever the model says, and a group that would hold a pair decided
-"not the same" is not made at all — its records stay unmatched, for the steward to see.
+"not the same" is not made at all — its records stay unmatched. The pairs no steward decided
+between records left apart — from the review threshold up to the link threshold, or inside a
+group a refusal kept from being made — go to the review list (`REVIEW_PAIRS`, published with
+the residue stage's), so that a steward's word settles them in the next run.
 
 Each group of two or more records becomes one person whose key is `PREFIX` followed by the
 smallest ``source:file:row`` among its records, so that the same input gives the same key on
 every run. The key cannot be taken for an identifier (identifiers have no colon), and an ID
-number never finds such a person. The records' outcome is ``probabilistic``, their reason stays
-why they were residue, and their confidence is the best probability joining them to the group.
+number never finds such a person. The records' outcome is ``probabilistic`` (``review`` when a
+steward's "same" joins the record to its group), their reason stays why they were residue, and
+their confidence is the best probability joining them to the group.
 
 The model's prior was estimated for residue × identified records, where a random pair matches
 less often than two records both left unmatched: scoring the unmatched with it understates
@@ -42,7 +46,7 @@ from splink import DuckDBAPI
 from splink.clustering import cluster_pairwise_predictions_at_threshold
 
 from frontline.ids.sql import quote_identifier as q
-from frontline.integrate.residue import PROBABILISTIC, Decision, profile_sql
+from frontline.integrate.residue import PROBABILISTIC, REVIEW, Decision, profile_sql
 from frontline.integrate.residue_model import ResidueSettings, scoring_linker
 from frontline.integrate.workspace import has_table, meta, remember
 
@@ -50,7 +54,11 @@ PREFIX = "provisional:"
 """How the key of a provisional person begins."""
 
 FOUND = "provisional_found"
-"""The last run's groups: ``unique_id`` of a record, ``entity_key``, ``probability``."""
+"""The last run's groups: ``unique_id`` of a record, ``entity_key``, ``probability`` and
+``decided`` (a steward's "same" joins the record to its group)."""
+REVIEW_PAIRS = "provisional_review"
+"""The last run's pairs for a steward: ``unique_id``, ``reference_id`` (two unmatched records)
+and ``probability``, from the review threshold up to the link threshold."""
 _SCORED = "provisional_scored"
 """The profiles of the unmatched records the last run grouped (kept in the workspace)."""
 _SCORED_WITH = "provisional_scored_with"
@@ -89,7 +97,9 @@ def group_unmatched(
     )
     decided = sorted((d.a, d.b, d.same) for d in decisions)
     scored_with = hashlib.blake2b(
-        json.dumps([model, chosen.link_threshold, decided], sort_keys=True).encode(),
+        json.dumps(
+            [model, chosen.link_threshold, chosen.review_threshold, decided], sort_keys=True
+        ).encode(),
         digest_size=16,
     ).hexdigest()
     previous = meta(con, _SCORED_WITH)
@@ -105,7 +115,7 @@ def group_unmatched(
 
 def _same_as_scored(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether the unmatched records' profiles are those the last run grouped."""
-    if not (has_table(con, _SCORED) and has_table(con, FOUND)):
+    if not all(has_table(con, t) for t in (_SCORED, FOUND, REVIEW_PAIRS)):
         return False
     differing = con.execute(
         f"SELECT count(*) FROM ((SELECT * FROM {_PROFILES} EXCEPT ALL SELECT * FROM {_SCORED}) "
@@ -120,10 +130,15 @@ def _find(
     chosen: ResidueSettings,
     decisions: Sequence[Decision],
 ) -> None:
-    """Score the profiled records against one another and put their groups in `FOUND`."""
+    """Score the profiled records against one another: their groups into `FOUND`, the pairs
+    for a steward into `REVIEW_PAIRS`."""
     con.execute(
         f"CREATE OR REPLACE TABLE {FOUND} "
-        "(unique_id VARCHAR, entity_key VARCHAR, probability DOUBLE)"
+        "(unique_id VARCHAR, entity_key VARCHAR, probability DOUBLE, decided BOOLEAN)"
+    )
+    con.execute(
+        f"CREATE OR REPLACE TABLE {REVIEW_PAIRS} "
+        "(unique_id VARCHAR, reference_id VARCHAR, probability DOUBLE)"
     )
     if con.execute(f"SELECT count(*) FROM {_PROFILES}").fetchall()[0][0] < 2:
         return
@@ -134,18 +149,18 @@ def _find(
     try:
         linker = scoring_linker(api, [_PROFILES], {**model, "link_type": "dedupe_only"})
         predictions = linker.inference.predict(
-            threshold_match_probability=chosen.link_threshold, warning_mode="never"
+            threshold_match_probability=chosen.review_threshold, warning_mode="never"
         )
         con.execute(
             f"""
             CREATE OR REPLACE TEMP TABLE {_EDGES} AS
-            SELECT unique_id_l, unique_id_r, match_probability
+            SELECT unique_id_l, unique_id_r, match_probability, false AS decided
             FROM {q(predictions.physical_name)} p
             WHERE NOT EXISTS (
                 SELECT 1 FROM {_DECISIONS} d WHERE d.a = p.unique_id_l AND d.b = p.unique_id_r
             )
             UNION ALL
-            SELECT a, b, 1.0 FROM {_DECISIONS}
+            SELECT a, b, 1.0, true FROM {_DECISIONS}
             WHERE same AND a IN (SELECT unique_id FROM {_PROFILES})
               AND b IN (SELECT unique_id FROM {_PROFILES})
             """
@@ -159,7 +174,23 @@ def _find(
             edge_id_column_name_right="unique_id_r",
             threshold_match_probability=chosen.link_threshold,
         )
-        _groups(con, clusters.physical_name)
+        _groups(con, clusters.physical_name, chosen.link_threshold)
+        # Pairs no steward decided between records the step did not group together: below
+        # the link threshold, or in a group a refusal kept from being made. A steward's
+        # "same" groups them in the next run.
+        con.execute(
+            f"""
+            INSERT INTO {REVIEW_PAIRS}
+            SELECT e.unique_id_l, e.unique_id_r, e.match_probability
+            FROM {_EDGES} e
+            LEFT JOIN {FOUND} l ON l.unique_id = e.unique_id_l
+            LEFT JOIN {FOUND} r ON r.unique_id = e.unique_id_r
+            WHERE (l.entity_key IS NULL OR l.entity_key IS DISTINCT FROM r.entity_key)
+              AND NOT EXISTS (
+                  SELECT 1 FROM {_DECISIONS} d WHERE d.a = e.unique_id_l AND d.b = e.unique_id_r
+              )
+            """
+        )
     finally:
         api.delete_tables_created_by_splink_from_db()  # type: ignore[no-untyped-call]
         for table in (_EDGES, _DECISIONS):
@@ -176,9 +207,10 @@ def _decided(con: duckdb.DuckDBPyConnection, decisions: Sequence[Decision]) -> N
         )
 
 
-def _groups(con: duckdb.DuckDBPyConnection, clusters: str) -> None:
+def _groups(con: duckdb.DuckDBPyConnection, clusters: str, threshold: float) -> None:
     """`FOUND`: each record of a cluster of two or more that holds no pair a steward refused,
-    with its person's key and its best probability within the cluster."""
+    with its person's key, its best probability within the cluster (of its pairs at the
+    ``threshold`` or above) and whether a steward's "same" joins it there."""
     con.execute(
         f"""
         INSERT INTO {FOUND}
@@ -196,18 +228,20 @@ def _groups(con: duckdb.DuckDBPyConnection, clusters: str) -> None:
             WHERE NOT d.same
         ),
         best AS (
-            SELECT unique_id, max(match_probability) AS probability
+            SELECT unique_id, max(match_probability) AS probability, bool_or(decided) AS decided
             FROM (
-                SELECT unique_id_l AS unique_id, match_probability FROM {_EDGES}
+                SELECT unique_id_l AS unique_id, match_probability, decided FROM {_EDGES}
                 UNION ALL
-                SELECT unique_id_r, match_probability FROM {_EDGES}
+                SELECT unique_id_r, match_probability, decided FROM {_EDGES}
             )
+            WHERE match_probability >= ?
             GROUP BY unique_id
         )
-        SELECT m.unique_id, '{PREFIX}' || m.first AS entity_key, b.probability
+        SELECT m.unique_id, '{PREFIX}' || m.first AS entity_key, b.probability, b.decided
         FROM members m JOIN best b USING (unique_id)
         WHERE m.size > 1 AND m.cluster_id NOT IN (SELECT cluster_id FROM refused)
-        """
+        """,
+        [threshold],
     )
 
 
@@ -216,11 +250,11 @@ def _apply(con: duckdb.DuckDBPyConnection, records: str) -> Grouped:
     con.execute(
         f"""
         UPDATE {q(records)} AS r
-        SET _outcome = '{PROBABILISTIC}', _reason = r._residue_reason,
-            _entity_key = g.entity_key, _confidence = g.probability
+        SET _outcome = CASE WHEN g.decided THEN '{REVIEW}' ELSE '{PROBABILISTIC}' END,
+            _reason = r._residue_reason, _entity_key = g.entity_key, _confidence = g.probability
         FROM (
             -- By row id: the few unmatched rows are found first, then joined on their key.
-            SELECT x.rowid AS record, g.entity_key, g.probability
+            SELECT x.rowid AS record, g.entity_key, g.probability, g.decided
             FROM (
                 SELECT rowid, _source || ':' || _file || ':' || _row AS unique_id
                 FROM {q(records)} WHERE _outcome = 'quarantined' AND _reason = 'unmatched'

@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 from frontline.ids.sql import quote_identifier as q
 from frontline.integrate.duplicates import CANDIDATES as ENTITY_CANDIDATES
 from frontline.integrate.identity import remember_entities
+from frontline.integrate.provisional import REVIEW_PAIRS
 from frontline.integrate.quality import ISSUES, department_scores
 from frontline.integrate.survivorship import LINKED_OUTCOMES
 from frontline.integrate.workspace import has_table, meta, remember
@@ -241,6 +242,11 @@ def publish_run(
         )
         publisher.scores(ScoreRow(*score) for score in department_scores(con))
         if "person" in entity_types and has_table(con, "review_candidates"):
+            # Pairs of two unmatched records too (`provisional`): residue records, both.
+            unmatched = (
+                f" UNION ALL SELECT * FROM {REVIEW_PAIRS}" if has_table(con, REVIEW_PAIRS) else ""
+            )
+            profiles = "(SELECT * FROM residue_left UNION ALL SELECT * FROM residue_reference)"
             profile = (
                 "to_json({{'name': {0}.name, 'birth_date': {0}.birth_date, 'sex': {0}.sex, "
                 "'id_number': {0}.id_norm, 'phone': {0}.phone, 'address': {0}.address}})"
@@ -252,10 +258,9 @@ def publish_run(
                     f"SELECT c.unique_id, c.reference_id, c.probability, "
                     f"{profile.format('l')}, {profile.format('r')} "
                     "FROM (SELECT unique_id, reference_id, probability FROM review_candidates "
-                    f"      UNION ALL SELECT * FROM {ENTITY_CANDIDATES}) c "
-                    "JOIN (SELECT * FROM residue_left UNION ALL SELECT * FROM residue_reference) l "
-                    "  ON l.unique_id = c.unique_id "
-                    "JOIN residue_reference r ON r.unique_id = c.reference_id "
+                    f"      UNION ALL SELECT * FROM {ENTITY_CANDIDATES}{unmatched}) c "
+                    f"JOIN {profiles} l ON l.unique_id = c.unique_id "
+                    f"JOIN {profiles} r ON r.unique_id = c.reference_id "
                     "ORDER BY c.unique_id, c.reference_id",
                 )
             )
