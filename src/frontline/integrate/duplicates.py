@@ -12,8 +12,6 @@ with an event. Taking the decision back ("not same") splits them again under the
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 from collections.abc import Sequence
 from typing import Any
@@ -25,7 +23,7 @@ from frontline.ids.sql import quote_identifier as q
 from frontline.integrate.residue import Decision
 from frontline.integrate.residue_model import scoring_linker
 from frontline.integrate.survivorship import LINKED_OUTCOMES
-from frontline.integrate.workspace import has_table, meta, remember
+from frontline.integrate.workspace import fingerprint, has_table, meta, remember, same_rows
 
 CANDIDATES = "entity_review_candidates"
 MERGES = "entity_merges"
@@ -140,10 +138,12 @@ def find_duplicate_entities(
         JOIN residue_reference r ON r.unique_id = p.right_id
         """
     )
-    scored_with = hashlib.blake2b(
-        json.dumps([model, review_threshold], sort_keys=True).encode(), digest_size=16
-    ).hexdigest()
-    if previous == scored_with and _same_as_scored(con):
+    scored_with = fingerprint([model, review_threshold])
+    if (
+        previous == scored_with
+        and has_table(con, CANDIDATES)
+        and same_rows(con, "__entity_pair_profiles", _SCORED)
+    ):
         remember(con, _SCORED_WITH, scored_with)
         return int(con.execute(f"SELECT count(*) FROM {CANDIDATES}").fetchall()[0][0])
     con.execute(
@@ -155,19 +155,6 @@ def find_duplicate_entities(
     con.execute(f"CREATE OR REPLACE TABLE {_SCORED} AS SELECT * FROM __entity_pair_profiles")
     remember(con, _SCORED_WITH, scored_with)
     return int(con.execute(f"SELECT count(*) FROM {CANDIDATES}").fetchall()[0][0])
-
-
-def _same_as_scored(con: duckdb.DuckDBPyConnection) -> bool:
-    """Whether ``__entity_pair_profiles`` are the pairs the last run scored (and it left its
-    candidates)."""
-    if not (has_table(con, _SCORED) and has_table(con, CANDIDATES)):
-        return False
-    differing = con.execute(
-        f"SELECT count(*) FROM ((SELECT * FROM __entity_pair_profiles EXCEPT ALL "
-        f"SELECT * FROM {_SCORED}) UNION ALL (SELECT * FROM {_SCORED} EXCEPT ALL "
-        f"SELECT * FROM __entity_pair_profiles))"
-    ).fetchall()[0][0]
-    return int(differing) == 0
 
 
 def _score_pairs(

@@ -34,8 +34,6 @@ synthetic city (seed 7) the 5,874 unmatched records held 149 same-person pairs; 
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -48,7 +46,7 @@ from splink.clustering import cluster_pairwise_predictions_at_threshold
 from frontline.ids.sql import quote_identifier as q
 from frontline.integrate.residue import PROBABILISTIC, REVIEW, Decision, profile_sql
 from frontline.integrate.residue_model import ResidueSettings, scoring_linker
-from frontline.integrate.workspace import has_table, meta, remember
+from frontline.integrate.workspace import fingerprint, has_table, meta, remember, same_rows
 
 PREFIX = "provisional:"
 """How the key of a provisional person begins."""
@@ -96,32 +94,17 @@ def group_unmatched(
         f"{profile_sql(records, 'quarantined')} AND _reason = 'unmatched'"
     )
     decided = sorted((d.a, d.b, d.same) for d in decisions)
-    scored_with = hashlib.blake2b(
-        json.dumps(
-            [model, chosen.link_threshold, chosen.review_threshold, decided], sort_keys=True
-        ).encode(),
-        digest_size=16,
-    ).hexdigest()
+    scored_with = fingerprint([model, chosen.link_threshold, chosen.review_threshold, decided])
     previous = meta(con, _SCORED_WITH)
     remember(con, _SCORED_WITH, None)  # until the groups below match it again
-    if not (previous == scored_with and _same_as_scored(con)):
+    kept = has_table(con, FOUND) and has_table(con, REVIEW_PAIRS)
+    if not (previous == scored_with and kept and same_rows(con, _PROFILES, _SCORED)):
         _find(con, model, chosen, decisions)
         con.execute(f"CREATE OR REPLACE TABLE {_SCORED} AS SELECT * FROM {_PROFILES}")
     remember(con, _SCORED_WITH, scored_with)
     grouped = _apply(con, records)
     con.execute(f"DROP TABLE {_PROFILES}")
     return grouped
-
-
-def _same_as_scored(con: duckdb.DuckDBPyConnection) -> bool:
-    """Whether the unmatched records' profiles are those the last run grouped."""
-    if not all(has_table(con, t) for t in (_SCORED, FOUND, REVIEW_PAIRS)):
-        return False
-    differing = con.execute(
-        f"SELECT count(*) FROM ((SELECT * FROM {_PROFILES} EXCEPT ALL SELECT * FROM {_SCORED}) "
-        f"UNION ALL (SELECT * FROM {_SCORED} EXCEPT ALL SELECT * FROM {_PROFILES}))"
-    ).fetchall()[0][0]
-    return int(differing) == 0
 
 
 def _find(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import atexit
 import hashlib
+import json
 import shutil
 import tempfile
 from collections.abc import Sequence
@@ -131,3 +132,22 @@ def remember(con: duckdb.DuckDBPyConnection, key: str, value: str | None) -> Non
     con.execute(f"DELETE FROM {_META} WHERE key = ?", [key])
     if value is not None:
         con.execute(f"INSERT INTO {_META} VALUES (?, ?)", [key, value])
+
+
+def fingerprint(value: object) -> str:
+    """A digest of ``value`` as JSON (keys sorted): what a step remembers it worked with, to
+    tell a later run whether its inputs changed."""
+    text = json.dumps(value, sort_keys=True)
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+def same_rows(con: duckdb.DuckDBPyConnection, table: str, kept: str) -> bool:
+    """Whether ``table`` holds exactly the rows of ``kept`` (as a multiset); False when ``kept``
+    does not exist."""
+    if not has_table(con, kept):
+        return False
+    differing = con.execute(
+        f"SELECT count(*) FROM ((SELECT * FROM {q(table)} EXCEPT ALL SELECT * FROM {q(kept)}) "
+        f"UNION ALL (SELECT * FROM {q(kept)} EXCEPT ALL SELECT * FROM {q(table)}))"
+    ).fetchall()[0][0]
+    return int(differing) == 0
